@@ -1,0 +1,86 @@
+"""Session fixtures: the whole app is synthesized once per test session and every test reads it.
+
+The test App gets cdk.json's context (feature flags), so tests see exactly what `cdk synth` sees.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk.assertions import Template
+
+import app as techlib_app
+from config import AppConfig, load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+
+def cdk_json_context() -> dict[str, Any]:
+    context: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]
+    return context
+
+
+def new_app(outdir: Path | None = None, **extra_context: Any) -> cdk.App:
+    return cdk.App(outdir=str(outdir) if outdir else None, context={**cdk_json_context(), **extra_context})
+
+
+@dataclass
+class Synthesized:
+    """One synthesized environment: the built stacks, their templates, and the assembly directory."""
+
+    built: techlib_app.TechLibApp
+    assembly: cdk.cx_api.CloudAssembly
+    outdir: Path
+
+    @property
+    def config(self) -> AppConfig:
+        return self.built.config
+
+    def template(self, stack: cdk.Stack) -> Template:
+        return Template.from_json(self.template_json(stack))
+
+    def template_json(self, stack: cdk.Stack) -> dict[str, Any]:
+        path = self.outdir / self.assembly.get_stack_artifact(stack.artifact_id).template_file
+        data: dict[str, Any] = json.loads(path.read_text())
+        return data
+
+    def template_files(self) -> list[Path]:
+        return sorted(self.outdir.glob("*.template.json"))
+
+
+def synthesize(env: str, outdir: Path, **overrides: Any) -> Synthesized:
+    app = new_app(outdir, env=env)
+    config = load_config(env, overrides=overrides or None)
+    built = techlib_app.build(app, config)
+    assembly = app.synth()
+    return Synthesized(built=built, assembly=assembly, outdir=outdir)
+
+
+@pytest.fixture(scope="session")
+def prod(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The prod environment (the design document), synthesized once for the whole session."""
+    return synthesize("prod", tmp_path_factory.mktemp("cdk.out.prod"))
+
+
+@pytest.fixture(scope="session")
+def dev(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return synthesize("dev", tmp_path_factory.mktemp("cdk.out.dev"))
+
+
+@pytest.fixture(scope="session")
+def network_template(prod: Synthesized) -> Template:
+    return prod.template(prod.built.network)
+
+
+@pytest.fixture
+def no_env_account(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.delenv("CDK_DEFAULT_ACCOUNT", raising=False)
+    yield
