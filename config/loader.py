@@ -60,12 +60,12 @@ def _type_name(tp: Any) -> str:
     if origin in (Union, types.UnionType):
         return " or ".join(_type_name(a) for a in get_args(tp))
     if origin is tuple:
-        return f"list of {_type_name(get_args(tp)[0])}"
+        return f"a list of {_type_name(get_args(tp)[0])}"
     if origin is dict:
-        return "mapping"
-    if tp is type(None):
-        return "null"
-    return getattr(tp, "__name__", str(tp))
+        return "a mapping"
+    if dataclasses.is_dataclass(tp):
+        return "a mapping with " + ", ".join(f.name for f in dataclasses.fields(tp))
+    return {str: "a string", int: "an integer", bool: "true or false", type(None): "null"}.get(tp, str(tp))
 
 
 def _convert(key: str, tp: Any, value: Any) -> Any:

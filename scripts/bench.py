@@ -1,0 +1,140 @@
+"""Benchmark for this machine: median wall time of the full synth, an empty one-stack app (the floor),
+and the test command; their ratios; and the synth's peak memory (all processes of the run together).
+
+    make bench                       # 3 synth runs each, 1 test run
+    .venv/bin/python scripts/bench.py --synth-runs 5 --test-runs 3 --json bench/results/latest.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CDK = ROOT / "node_modules" / ".bin" / "cdk"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+ENV = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "CDK_DISABLE_CLI_TELEMETRY": "true"}
+
+EMPTY_APP = textwrap.dedent(
+    """
+    import aws_cdk as cdk
+    app = cdk.App()
+    cdk.Stack(app, "Empty", env=cdk.Environment(account="111111111111", region="ap-northeast-1"))
+    app.synth()
+    """
+)
+
+
+def _tree_rss_bytes(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            statm = (entry / "statm").read_text().split()
+        except OSError:
+            continue
+        pid, ppid = int(entry.name), int(fields[1])
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = int(statm[1]) * os.sysconf("SC_PAGE_SIZE")
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def run(command: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall time (s) and peak resident memory of the whole process tree (bytes)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss_bytes(process.pid))
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - start
+    if process.returncode != 0:
+        sys.exit(
+            f"{' '.join(command)} failed ({process.returncode}):\n{process.stderr.read() if process.stderr else ''}"
+        )
+    return elapsed, peak
+
+
+def median_run(command: list[str], cwd: Path, runs: int) -> tuple[float, int]:
+    results = [run(command, cwd) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--synth-runs", type=int, default=3)
+    parser.add_argument("--test-runs", type=int, default=1)
+    parser.add_argument("--env", default="prod")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch_dir = Path(scratch)
+        full_cmd = [
+            str(CDK),
+            "synth",
+            "--no-lookups",
+            "--no-notices",
+            "--quiet",
+            "-c",
+            f"env={args.env}",
+            "--output",
+            str(scratch_dir / "full"),
+        ]
+        full, full_peak = median_run(full_cmd, ROOT, args.synth_runs)
+        (scratch_dir / "empty.py").write_text(EMPTY_APP)
+        empty_cmd = [
+            str(CDK),
+            "synth",
+            "--no-lookups",
+            "--no-notices",
+            "--quiet",
+            "--app",
+            f"{PYTHON} empty.py",
+            "--output",
+            str(scratch_dir / "empty"),
+        ]
+        empty, empty_peak = median_run(empty_cmd, scratch_dir, args.synth_runs)
+    tests, tests_peak = median_run(["make", "test"], ROOT, args.test_runs)
+
+    figures = {
+        "machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]},
+        "runs": {"synth": args.synth_runs, "test": args.test_runs},
+        "full_synth_s": round(full, 2),
+        "empty_synth_s": round(empty, 2),
+        "test_command_s": round(tests, 2),
+        "full_over_empty": round(full / empty, 2),
+        "tests_over_full": round(tests / full, 2),
+        "full_synth_peak_mib": round(full_peak / 2**20),
+        "empty_synth_peak_mib": round(empty_peak / 2**20),
+        "test_peak_mib": round(tests_peak / 2**20),
+    }
+    print(json.dumps(figures, indent=2))
+    print(
+        f"full/empty = {figures['full_over_empty']}x (goal <= 2.0x); tests/full = {figures['tests_over_full']}x (goal <= 3x); "
+        f"synth peak = {figures['full_synth_peak_mib']} MiB (goal <= 1024 MiB)"
+    )
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
