@@ -15,7 +15,7 @@ CDK_FLAGS := --no-lookups --no-notices --no-version-reporting
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: help bootstrap synth test lint typecheck pytest diff diff-online manifests diagram bench baseline clean
+.PHONY: help bootstrap synth test lint typecheck pytest diff diff-online manifests diagram bench baseline config-reference clean
 
 help:
 	@echo "make synth   synthesize every stack of ENV=$(ENV) into cdk.out (no AWS credentials needed)"
@@ -72,6 +72,9 @@ manifests: $(VENV)/.installed
 
 diagram: synth
 	$(BIN)/python scripts/diagram.py --assembly cdk.out --out docs/architecture
+
+config-reference: $(VENV)/.installed
+	$(BIN)/python scripts/config_reference.py --write
 
 bench: bootstrap
 	$(BIN)/python scripts/bench.py
