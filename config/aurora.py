@@ -5,8 +5,8 @@ from __future__ import annotations
 from config.errors import ConfigError
 
 # Aurora PostgreSQL 15 minors still offered for new clusters (15.4 and older are retired; DESIGN.md).
-# Kept to the ones the pinned aws-cdk-lib names, newest last.
-SUPPORTED_ENGINE_VERSIONS = ("15.10", "15.12", "15.13", "15.14", "15.15", "15.16", "15.17")
+# Kept to the ones the pinned aws-cdk-lib names (it has no VER_15_16), newest last.
+SUPPORTED_ENGINE_VERSIONS = ("15.10", "15.12", "15.13", "15.14", "15.15", "15.17")
 
 # Instance classes Aurora PostgreSQL offers, by family. Note that the memory-optimised
 # Graviton families start at `large`: the seed's db.r6g.medium does not exist.
