@@ -1,0 +1,229 @@
+"""Cluster Autoscaler (seed: scaling/cluster-autoscaler.yaml) with the ServiceAccount and RBAC the seed left out.
+
+The Deployment is the seed's, corrected where it could not work:
+- the flag is `--scale-down-utilization-threshold` (the seed's `--scale-down-util-threshold` does not exist);
+- the image comes from registry.k8s.io (k8s.gcr.io is frozen) with the minor of the cluster's Kubernetes version;
+- no hostPath CA bundle: the image carries its own CA certificates, and a hostPath mount would tie the
+  pod to the node's file layout (the seed mounts AL2's path) for nothing;
+- non-root, read-only, no capabilities, RuntimeDefault seccomp (as the upstream AWS example);
+- scheduled on system-nodes, with health probes on its metrics port;
+- a NetworkPolicy: only Prometheus (the monitoring namespace) reaches the metrics port (kubelet probes
+  from the node are always allowed by the VPC CNI's policy agent).
+The ServiceAccount, ClusterRole/Role and bindings are the upstream AWS auto-discovery example's. AWS
+permissions come from a Pod Identity association on the ServiceAccount (the EKS stack), not the nodes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import cdk8s
+from cdk8s_plus_27 import k8s
+from constructs import Construct
+
+from stacks.names import K8sNames, Ports
+
+NAME = "cluster-autoscaler"
+NAMESPACE = "kube-system"
+SERVICE_ACCOUNT = NAME
+IMAGE_REPOSITORY = "registry.k8s.io/autoscaling/cluster-autoscaler"
+HEALTH_PATH = "/health-check"
+LABELS = {"k8s-addon": "cluster-autoscaler.addons.k8s.io", "k8s-app": NAME}
+APP_LABELS = {"app": NAME}
+# Non-root uid/gid of the upstream example ("nobody").
+RUN_AS = 65534
+
+# checkov findings kept on purpose, with the reason, on the Deployment.
+CHECKOV_SKIPS = {
+    "CKV_K8S_43": "the image is pinned by its release tag, whose minor tracks the cluster's Kubernetes version (config/kubernetes.py)",
+    "CKV_K8S_38": "the autoscaler talks to the Kubernetes API: it needs its service account token",
+}
+
+
+def seed_flags(cluster_name: str) -> list[str]:
+    """The seed's command line, with the real spelling of the scale-down threshold flag."""
+    return [
+        "./cluster-autoscaler",
+        "--v=4",
+        "--stderrthreshold=info",
+        "--cloud-provider=aws",
+        "--skip-nodes-with-local-storage=false",
+        "--expander=least-waste",
+        f"--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/{cluster_name}",
+        "--balance-similar-node-groups",
+        "--scale-down-enabled=true",
+        "--scale-down-delay-after-add=10m",
+        "--scale-down-unneeded-time=10m",
+        "--scale-down-utilization-threshold=0.5",
+        "--max-node-provision-time=15m",
+    ]
+
+
+@dataclass(frozen=True)
+class ClusterAutoscalerValues:
+    cluster_name: str
+    region: str
+    image_tag: str
+    node_selector: Mapping[str, str]
+
+    @property
+    def image(self) -> str:
+        return f"{IMAGE_REPOSITORY}:{self.image_tag}"
+
+
+def _rule(groups: list[str], resources: list[str], verbs: list[str], names: list[str] | None = None) -> k8s.PolicyRule:
+    return k8s.PolicyRule(api_groups=groups, resources=resources, verbs=verbs, resource_names=names)
+
+
+READ = ["watch", "list", "get"]
+CLUSTER_RULES = [
+    _rule([""], ["events", "endpoints"], ["create", "patch"]),
+    _rule([""], ["pods/eviction"], ["create"]),
+    _rule([""], ["pods/status"], ["update"]),
+    _rule([""], ["endpoints"], ["get", "update"], [NAME]),
+    _rule([""], ["nodes"], ["watch", "list", "get", "update"]),
+    _rule(
+        [""],
+        ["namespaces", "pods", "services", "replicationcontrollers", "persistentvolumeclaims", "persistentvolumes"],
+        READ,
+    ),
+    _rule(["extensions"], ["replicasets", "daemonsets"], READ),
+    _rule(["policy"], ["poddisruptionbudgets"], ["watch", "list"]),
+    _rule(["apps"], ["statefulsets", "replicasets", "daemonsets"], READ),
+    _rule(["resource.k8s.io"], ["deviceclasses", "resourceslices", "resourceclaims"], READ),
+    _rule(
+        ["storage.k8s.io"],
+        ["storageclasses", "csinodes", "csidrivers", "csistoragecapacities", "volumeattachments"],
+        READ,
+    ),
+    _rule(["batch", "extensions"], ["jobs"], ["get", "list", "watch", "patch"]),
+    _rule(["coordination.k8s.io"], ["leases"], ["create"]),
+    _rule(["coordination.k8s.io"], ["leases"], ["get", "update"], [NAME]),
+]
+NAMESPACE_RULES = [
+    _rule([""], ["configmaps"], ["create", "list", "watch"]),
+    _rule(
+        [""],
+        ["configmaps"],
+        ["delete", "get", "update", "watch"],
+        ["cluster-autoscaler-status", "cluster-autoscaler-priority-expander"],
+    ),
+]
+
+
+class ClusterAutoscalerChart(cdk8s.Chart):
+    """ServiceAccount, ClusterRole, Role, both bindings and the Deployment, in kube-system."""
+
+    def __init__(self, scope: Construct, id_: str, *, values: ClusterAutoscalerValues) -> None:
+        super().__init__(scope, id_, namespace=NAMESPACE, disable_resource_name_hashes=True)
+        k8s.KubeServiceAccount(self, "ServiceAccount", metadata=k8s.ObjectMeta(name=SERVICE_ACCOUNT, labels=LABELS))
+        k8s.KubeClusterRole(self, "ClusterRole", metadata=k8s.ObjectMeta(name=NAME, labels=LABELS), rules=CLUSTER_RULES)
+        k8s.KubeRole(self, "Role", metadata=k8s.ObjectMeta(name=NAME, labels=LABELS), rules=NAMESPACE_RULES)
+        subject = k8s.Subject(kind="ServiceAccount", name=SERVICE_ACCOUNT, namespace=NAMESPACE)
+        k8s.KubeClusterRoleBinding(
+            self,
+            "ClusterRoleBinding",
+            metadata=k8s.ObjectMeta(name=NAME, labels=LABELS),
+            role_ref=k8s.RoleRef(api_group="rbac.authorization.k8s.io", kind="ClusterRole", name=NAME),
+            subjects=[subject],
+        )
+        k8s.KubeRoleBinding(
+            self,
+            "RoleBinding",
+            metadata=k8s.ObjectMeta(name=NAME, labels=LABELS),
+            role_ref=k8s.RoleRef(api_group="rbac.authorization.k8s.io", kind="Role", name=NAME),
+            subjects=[subject],
+        )
+        self.deployment = k8s.KubeDeployment(
+            self,
+            "Deployment",
+            metadata=k8s.ObjectMeta(
+                name=NAME,
+                labels=APP_LABELS,
+                annotations={
+                    f"checkov.io/skip{i}": f"{check}={reason}"
+                    for i, (check, reason) in enumerate(CHECKOV_SKIPS.items(), 1)
+                },
+            ),
+            spec=k8s.DeploymentSpec(
+                replicas=1,
+                selector=k8s.LabelSelector(match_labels=APP_LABELS),
+                template=k8s.PodTemplateSpec(
+                    metadata=k8s.ObjectMeta(
+                        labels=APP_LABELS,
+                        annotations={
+                            "prometheus.io/scrape": "true",
+                            "prometheus.io/port": str(Ports.CLUSTER_AUTOSCALER_METRICS),
+                        },
+                    ),
+                    spec=self._pod_spec(values),
+                ),
+            ),
+        )
+
+        self.network_policy = k8s.KubeNetworkPolicy(
+            self,
+            "NetworkPolicy",
+            metadata=k8s.ObjectMeta(name=NAME, labels=LABELS),
+            spec=k8s.NetworkPolicySpec(
+                pod_selector=k8s.LabelSelector(match_labels=APP_LABELS),
+                policy_types=["Ingress"],
+                ingress=[
+                    k8s.NetworkPolicyIngressRule(
+                        from_=[
+                            k8s.NetworkPolicyPeer(
+                                namespace_selector=k8s.LabelSelector(
+                                    match_labels={"kubernetes.io/metadata.name": K8sNames.MONITORING_NAMESPACE}
+                                )
+                            )
+                        ],
+                        ports=[
+                            k8s.NetworkPolicyPort(
+                                protocol="TCP", port=k8s.IntOrString.from_number(Ports.CLUSTER_AUTOSCALER_METRICS)
+                            )
+                        ],
+                    )
+                ],
+            ),
+        )
+
+    @staticmethod
+    def _pod_spec(values: ClusterAutoscalerValues) -> k8s.PodSpec:
+        probe = k8s.HttpGetAction(path=HEALTH_PATH, port=k8s.IntOrString.from_number(Ports.CLUSTER_AUTOSCALER_METRICS))
+        resources = {"cpu": k8s.Quantity.from_string("100m"), "memory": k8s.Quantity.from_string("300Mi")}
+        return k8s.PodSpec(
+            priority_class_name="system-cluster-critical",
+            service_account_name=SERVICE_ACCOUNT,
+            node_selector=dict(values.node_selector),
+            security_context=k8s.PodSecurityContext(
+                run_as_non_root=True,
+                run_as_user=RUN_AS,
+                run_as_group=RUN_AS,
+                fs_group=RUN_AS,
+                seccomp_profile=k8s.SeccompProfile(type="RuntimeDefault"),
+            ),
+            containers=[
+                k8s.Container(
+                    name=NAME,
+                    image=values.image,
+                    image_pull_policy="Always",
+                    command=seed_flags(values.cluster_name),
+                    env=[k8s.EnvVar(name="AWS_REGION", value=values.region)],
+                    ports=[
+                        k8s.ContainerPort(
+                            name="metrics", container_port=Ports.CLUSTER_AUTOSCALER_METRICS, protocol="TCP"
+                        )
+                    ],
+                    resources=k8s.ResourceRequirements(requests=resources, limits=dict(resources)),
+                    liveness_probe=k8s.Probe(http_get=probe, initial_delay_seconds=30, period_seconds=30),
+                    readiness_probe=k8s.Probe(http_get=probe, period_seconds=10),
+                    security_context=k8s.SecurityContext(
+                        allow_privilege_escalation=False,
+                        read_only_root_filesystem=True,
+                        run_as_non_root=True,
+                        capabilities=k8s.Capabilities(drop=["ALL"]),
+                    ),
+                )
+            ],
+        )

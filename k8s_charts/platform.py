@@ -1,0 +1,139 @@
+"""The EKS platform's objects in the application namespace: the namespace itself, secret sync and config.
+
+- `AppNamespaceChart`: the `tech-lib` namespace, enforcing the Pod Security Standards "restricted" profile.
+- `AppSecretsChart`: a SecretStore for Secrets Manager and two ExternalSecrets (External Secrets
+  Operator) that build the Kubernetes Secrets `db-credentials` (from the Aurora secret) and
+  `redis-credentials` (the Redis AUTH token), plus the ConfigMap `app-config` with the Redis endpoint.
+  No secret value is ever in a manifest: only the secrets' ARNs are.
+
+Both take plain values, so they render without the CDK app; inside it (EksStack) the ARNs and
+endpoints are CloudFormation tokens. The SecretStore has no `auth`: the operator's own credentials
+(a Pod Identity role that can read exactly these two secrets) are used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import cdk8s
+from cdk8s_plus_27 import k8s
+from constructs import Construct
+
+from stacks.names import K8sKeys, K8sNames
+
+PSS_PROFILE = "restricted"
+SECRET_STORE = "aws-secrets-manager"
+EXTERNAL_SECRETS_API = "external-secrets.io/v1"
+# How often the operator re-reads Secrets Manager: picks up a rotated database password within the hour.
+REFRESH_INTERVAL = "1h"
+
+
+def pod_security_labels(profile: str, version: str) -> dict[str, str]:
+    """Enforce, audit and warn on one Pod Security Standards profile, pinned to the cluster's minor."""
+    labels: dict[str, str] = {}
+    for mode in ("enforce", "audit", "warn"):
+        labels[f"pod-security.kubernetes.io/{mode}"] = profile
+        labels[f"pod-security.kubernetes.io/{mode}-version"] = version
+    return labels
+
+
+class AppNamespaceChart(cdk8s.Chart):
+    """The application namespace, labelled for Pod Security Standards enforcement."""
+
+    def __init__(self, scope: Construct, id_: str, *, namespace: str, kubernetes_version: str) -> None:
+        super().__init__(scope, id_, disable_resource_name_hashes=True)
+        self.namespace_object = k8s.KubeNamespace(
+            self,
+            "Namespace",
+            metadata=k8s.ObjectMeta(name=namespace, labels=pod_security_labels(PSS_PROFILE, f"v{kubernetes_version}")),
+        )
+
+
+@dataclass(frozen=True)
+class AppSecretsValues:
+    """What the secret sync and the ConfigMap need; strings may be CloudFormation tokens."""
+
+    namespace: str
+    region: str
+    database_secret_arn: str
+    database_name: str
+    database_port: str
+    redis_secret_arn: str
+    # The JSON key holding the token in the Redis secret, or None when the secret is the bare token.
+    redis_secret_property: str | None
+    redis_host: str
+    redis_port: str
+    redis_tls: bool = True
+
+
+# Secret key in db-credentials -> JSON key of the Aurora secret (RDS writes host, port, dbname to it).
+DATABASE_SECRET_KEYS = {
+    K8sKeys.DB_HOST: "host",
+    K8sKeys.DB_PORT: "port",
+    K8sKeys.DB_USERNAME: "username",
+    K8sKeys.DB_PASSWORD: "password",
+    K8sKeys.DB_NAME: "dbname",
+}
+
+
+class AppSecretsChart(cdk8s.Chart):
+    """SecretStore + ExternalSecrets (CRDs of External Secrets Operator) and the `app-config` ConfigMap."""
+
+    def __init__(self, scope: Construct, id_: str, *, values: AppSecretsValues) -> None:
+        super().__init__(scope, id_, namespace=values.namespace, disable_resource_name_hashes=True)
+        self.secret_store = self._custom_object(
+            "SecretStore",
+            kind="SecretStore",
+            name=SECRET_STORE,
+            spec={"provider": {"aws": {"service": "SecretsManager", "region": values.region}}},
+        )
+        self.database_credentials = self._external_secret(
+            "DatabaseCredentials",
+            target=K8sNames.DB_CREDENTIALS_SECRET,
+            data=[
+                {"secretKey": key, "remoteRef": {"key": values.database_secret_arn, "property": json_key}}
+                for key, json_key in DATABASE_SECRET_KEYS.items()
+            ],
+        )
+        redis_ref: dict[str, Any] = {"key": values.redis_secret_arn}
+        if values.redis_secret_property is not None:
+            redis_ref["property"] = values.redis_secret_property
+        self.redis_credentials = self._external_secret(
+            "RedisCredentials",
+            target=K8sNames.REDIS_CREDENTIALS_SECRET,
+            data=[{"secretKey": K8sKeys.REDIS_AUTH_TOKEN, "remoteRef": redis_ref}],
+        )
+        self.app_config = k8s.KubeConfigMap(
+            self,
+            "AppConfig",
+            metadata=k8s.ObjectMeta(name=K8sNames.APP_CONFIG_MAP),
+            data={
+                K8sKeys.REDIS_HOST: values.redis_host,
+                K8sKeys.REDIS_PORT: values.redis_port,
+                K8sKeys.REDIS_TLS: "true" if values.redis_tls else "false",
+                K8sKeys.DB_PORT_CONFIG: values.database_port,
+                K8sKeys.DB_NAME_CONFIG: values.database_name,
+            },
+        )
+
+    def _custom_object(self, id_: str, *, kind: str, name: str, spec: dict[str, Any]) -> cdk8s.ApiObject:
+        """An object of one of the operator's CRDs (no typed import: the schema ships with the operator)."""
+        obj = cdk8s.ApiObject(
+            self, id_, api_version=EXTERNAL_SECRETS_API, kind=kind, metadata=cdk8s.ApiObjectMetadata(name=name)
+        )
+        obj.add_json_patch(cdk8s.JsonPatch.add("/spec", spec))
+        return obj
+
+    def _external_secret(self, id_: str, *, target: str, data: list[dict[str, Any]]) -> cdk8s.ApiObject:
+        return self._custom_object(
+            id_,
+            kind="ExternalSecret",
+            name=target,
+            spec={
+                "refreshInterval": REFRESH_INTERVAL,
+                "secretStoreRef": {"kind": "SecretStore", "name": SECRET_STORE},
+                "target": {"name": target, "creationPolicy": "Owner", "deletionPolicy": "Retain"},
+                "data": data,
+            },
+        )

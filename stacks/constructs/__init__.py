@@ -1,0 +1,1 @@
+"""Constructs the stacks compose: the EKS platform's node groups, add-ons, controllers and pod identities."""

@@ -1,0 +1,354 @@
+"""EksStack: the seed's EKS cluster (eksctl ClusterConfig), node groups, add-ons, controllers and platform objects.
+
+What the stack builds, and why it differs from the seed where it does (DESIGN.md):
+- `aws_eks_v2.Cluster` with managed node groups only (no Auto Mode, no default capacity), API-mode
+  access entries and no implicit admin for whoever deploys: the configured admin role gets an explicit
+  cluster-admin access entry, the kubectl handler its own.
+- The Kubernetes version comes from configuration (config/kubernetes.py maps it to its kubectl layer);
+  a version past EKS end of standard support synthesizes with a warning.
+- Nodes are AL2023 (AL2 has no AMIs for current versions) via launch templates carrying the seed's
+  disk, the sysctl tuning and log rotation in user data (instead of the seed's privileged DaemonSet).
+- Nodes get the seed's node security group plus the cluster security group EKS creates: with security
+  groups in a launch template EKS no longer adds the latter, and it is what lets nodes, control plane,
+  and the kubectl handler reach each other whatever rules the node group's own group carries.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+from typing import Any, Protocol, cast
+
+import aws_cdk as cdk
+import cdk8s
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_eks_v2 as eks
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct, IDependable
+
+from config import AppConfig
+from config.kubernetes import SUPPORTED_VERSIONS, KubernetesVersionInfo
+from k8s_charts.cluster_autoscaler import ClusterAutoscalerChart, ClusterAutoscalerValues
+from k8s_charts.platform import AppNamespaceChart, AppSecretsChart, AppSecretsValues
+from stacks.base import TechLibStack
+from stacks.common import checkov_skip, log_retention, nag_acknowledge
+from stacks.constructs.eks_addons import EksAddons
+from stacks.constructs.eks_controllers import PlatformControllers
+from stacks.constructs.eks_node_group import ManagedNodeGroup, node_role
+from stacks.network import NetworkStack
+
+SYSTEM_NODE_GROUP = "system-nodes"
+# eksctl's logTypes spelling (the configuration's) -> the construct's enum.
+LOG_TYPES = {
+    "api": eks.ClusterLoggingTypes.API,
+    "audit": eks.ClusterLoggingTypes.AUDIT,
+    "authenticator": eks.ClusterLoggingTypes.AUTHENTICATOR,
+    "controllerManager": eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
+    "scheduler": eks.ClusterLoggingTypes.SCHEDULER,
+}
+
+
+class DatabaseOutputs(Protocol):
+    """What EksStack reads from DatabaseStack."""
+
+    @property
+    def secret(self) -> secretsmanager.ISecret: ...
+    @property
+    def port(self) -> Any: ...
+
+
+class CacheOutputs(Protocol):
+    """What EksStack reads from CacheStack."""
+
+    @property
+    def auth_token_secret(self) -> secretsmanager.ISecret: ...
+    @property
+    def primary_endpoint_address(self) -> str: ...
+    @property
+    def port(self) -> Any: ...
+
+
+def support_warning(info: KubernetesVersionInfo, today: datetime.date) -> str | None:
+    """The synth-time warning for a version past EKS end of standard (or extended) support, else None."""
+    if info.past_extended_support(today):
+        return (
+            f"Kubernetes {info.version} is past the end of EKS extended support ({info.end_of_extended_support}): "
+            "EKS no longer creates or keeps clusters of this version. Choose a supported eks.kubernetes_version."
+        )
+    if info.past_standard_support(today):
+        return (
+            f"Kubernetes {info.version} is past the end of EKS standard support ({info.end_of_standard_support}): "
+            "the cluster runs on paid extended support (upgrade_policy EXTENDED) or is upgraded by EKS (STANDARD)."
+        )
+    return None
+
+
+def kubectl_layer(scope: Construct, info: KubernetesVersionInfo) -> lambda_.ILayerVersion:
+    """The kubectl/helm Lambda layer for the cluster's version (kubectl supports one minor of skew)."""
+    module = importlib.import_module(info.kubectl_layer_module)
+    layer_class = getattr(module, f"KubectlV{info.minor}Layer")
+    return cast(lambda_.ILayerVersion, layer_class(scope, "KubectlLayer"))
+
+
+def string_of(value: Any) -> str:
+    """A port or endpoint as the string a ConfigMap holds, token or not."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not cdk.Token.is_unresolved(value):
+        return str(int(value))
+    return cdk.Token.as_string(value)
+
+
+class EksStack(TechLibStack):
+    """The EKS platform; workloads depend on `platform_ready` and live in `app_namespace`."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        config: AppConfig,
+        network: NetworkStack,
+        database: DatabaseOutputs,
+        cache: CacheOutputs,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            scope,
+            id_,
+            config=config,
+            description=f"tech-lib EKS platform: cluster {config.eks.cluster_name}, node groups, add-ons, controllers",
+            **kwargs,
+        )
+        settings = config.eks
+        self.version_info = SUPPORTED_VERSIONS[settings.kubernetes_version]
+        warning = support_warning(self.version_info, datetime.date.today())
+        if warning:
+            cdk.Annotations.of(self).add_warning_v2("@tech-lib/eks:kubernetesVersionPastSupport", warning)
+        retain = cdk.RemovalPolicy.RETAIN if config.is_production else cdk.RemovalPolicy.DESTROY
+
+        self.key = kms.Key(
+            self,
+            "ClusterKey",
+            alias=f"alias/{config.resource_prefix}-eks",
+            description=f"Envelope encryption of {settings.cluster_name} Kubernetes secrets and its control-plane logs",
+            enable_key_rotation=True,
+            removal_policy=retain,
+        )
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com")],
+                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                resources=["*"],
+                conditions={
+                    "ArnEquals": {
+                        "kms:EncryptionContext:aws:logs:arn": (
+                            f"arn:{self.partition}:logs:{self.region}:{self.account}:log-group:/aws/eks/{settings.cluster_name}/cluster"
+                        )
+                    }
+                },
+            )
+        )
+        # EKS writes control-plane logs to this fixed name; creating it first gives it retention and the key.
+        self.control_plane_logs = logs.LogGroup(
+            self,
+            "ControlPlaneLogGroup",
+            log_group_name=f"/aws/eks/{settings.cluster_name}/cluster",
+            retention=log_retention(settings.control_plane_log_retention_days),
+            encryption_key=self.key,
+            removal_policy=retain,
+        )
+
+        cluster_role = iam.Role(
+            self,
+            "ClusterRole",
+            assumed_by=iam.ServicePrincipal("eks.amazonaws.com"),
+            description=f"EKS control plane of {settings.cluster_name}",
+            managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("AmazonEKSClusterPolicy")],
+        )
+        nag_acknowledge(
+            cluster_role,
+            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]",
+            "The EKS control plane's service role policy, defined and maintained by AWS for EKS",
+        )
+        # aws_eks_v2 does not grant the cluster role the secrets key; EKS checks it when creating the cluster.
+        self.key.grant(cluster_role, "kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant")
+
+        self.cluster = eks.Cluster(
+            self,
+            "Cluster",
+            cluster_name=settings.cluster_name,
+            version=eks.KubernetesVersion.of(settings.kubernetes_version),
+            vpc=network.vpc,
+            vpc_subnets=[network.app_subnets],
+            security_group=network.cluster_security_group,
+            endpoint_access=eks.EndpointAccess.PUBLIC_AND_PRIVATE.only_from(*settings.endpoint_public_access_cidrs),
+            cluster_logging=[LOG_TYPES[log_type] for log_type in settings.control_plane_log_types],
+            secrets_encryption_key=self.key,
+            role=cluster_role,
+            # Admin access is explicit: the configured role (an access entry with AmazonEKSClusterAdminPolicy)
+            # and the kubectl handler; never the identity that happens to run the deploy.
+            bootstrap_cluster_creator_admin_permissions=False,
+            masters_role=iam.Role.from_role_name(self, "AdminRole", settings.admin_role_name),
+            default_capacity_type=eks.DefaultCapacityType.NODEGROUP,
+            default_capacity=0,
+            kubectl_provider_options=eks.KubectlProviderOptions(kubectl_layer=kubectl_layer(self, self.version_info)),
+        )
+        self._acknowledge_kubectl_handler()
+        cfn_cluster = cast(eks.CfnCluster, self.cluster.node.default_child)
+        cfn_cluster.upgrade_policy = eks.CfnCluster.UpgradePolicyProperty(support_type=settings.upgrade_policy)
+        cfn_cluster.node.add_dependency(cluster_role, self.control_plane_logs)
+
+        self.addons = EksAddons(
+            self,
+            "Addons",
+            cluster=self.cluster,
+            cluster_name=settings.cluster_name,
+            kubernetes_version=settings.kubernetes_version,
+        )
+        self.node_role = node_role(self, "NodeRole")
+        node_security_groups: list[ec2.ISecurityGroup] = [
+            network.node_security_group,
+            self.cluster.cluster_security_group,
+        ]
+        self.node_groups = {
+            group.name: ManagedNodeGroup(
+                self,
+                "".join(part.capitalize() for part in group.name.split("-")),
+                cluster=self.cluster,
+                cluster_name=settings.cluster_name,
+                group=group,
+                role=self.node_role,
+                subnets=network.app_subnets,
+                security_groups=node_security_groups,
+                launch_template_name=f"{config.resource_prefix}-{group.name}",
+            )
+            for group in settings.node_groups
+        }
+        for group in self.node_groups.values():
+            group.nodegroup.node.add_dependency(*self.addons.before_nodes)
+            for addon in self.addons.after_nodes:
+                addon.node.add_dependency(group.nodegroup)
+
+        system_labels = settings.node_group(SYSTEM_NODE_GROUP).labels
+        prerequisites: list[IDependable] = [
+            *(group.nodegroup for group in self.node_groups.values()),
+            *self.addons.before_nodes,
+            *self.addons.after_nodes,
+        ]
+        readable_secrets = [database.secret, cache.auth_token_secret]
+        self.controllers = PlatformControllers(
+            self,
+            "Controllers",
+            cluster=self.cluster,
+            cluster_name=settings.cluster_name,
+            vpc_id=network.vpc.vpc_id,
+            node_selector=system_labels,
+            readable_secrets=readable_secrets,
+            secret_keys=[s.encryption_key for s in readable_secrets if s.encryption_key is not None],
+            prerequisites=prerequisites,
+        )
+
+        charts = cdk8s.App()
+        self.cluster_autoscaler = self.cluster.add_cdk8s_chart(
+            "ClusterAutoscaler",
+            ClusterAutoscalerChart(
+                charts,
+                f"{config.resource_prefix}-cluster-autoscaler",
+                values=ClusterAutoscalerValues(
+                    cluster_name=settings.cluster_name,
+                    region=self.region,
+                    image_tag=self.version_info.cluster_autoscaler_image_tag,
+                    node_selector=system_labels,
+                ),
+            ),
+        )
+        self.cluster_autoscaler.node.add_dependency(self.controllers.cluster_autoscaler_role, *prerequisites)
+
+        self.app_namespace = self.cluster.add_cdk8s_chart(
+            "AppNamespace",
+            AppNamespaceChart(
+                charts,
+                f"{config.resource_prefix}-namespace",
+                namespace=config.workloads.namespace,
+                kubernetes_version=settings.kubernetes_version,
+            ),
+        )
+        self.app_secrets = self.cluster.add_cdk8s_chart(
+            "AppSecrets",
+            AppSecretsChart(
+                charts,
+                f"{config.resource_prefix}-app-secrets",
+                values=AppSecretsValues(
+                    namespace=config.workloads.namespace,
+                    region=self.region,
+                    database_secret_arn=database.secret.secret_arn,
+                    database_name=config.database.database_name,
+                    database_port=string_of(database.port),
+                    redis_secret_arn=cache.auth_token_secret.secret_arn,
+                    redis_secret_property=None,  # CacheStack generates the bare token, not JSON
+                    redis_host=cache.primary_endpoint_address,
+                    redis_port=string_of(cache.port),
+                ),
+            ),
+        )
+        # SecretStore/ExternalSecret are the operator's CRDs: they exist once its chart is installed.
+        self.app_secrets.node.add_dependency(self.app_namespace, self.controllers.external_secrets)
+
+        # The workloads' Services and Ingress need the load balancer controller's webhook serving, and
+        # their pods the namespace, Secret and ConfigMap: WorkloadsStack depends on all of these.
+        self.platform_ready: list[Construct] = [
+            self.controllers.alb_controller,
+            self.controllers.external_secrets,
+            self.app_secrets,
+        ]
+
+    def _acknowledge_kubectl_handler(self) -> None:
+        """cdk-nag and checkov findings on aws-cdk-lib's own kubectl/Helm handler and its provider framework."""
+        provider = self.cluster.node.find_child("KubectlProvider")
+        for construct in provider.node.find_all():
+            if isinstance(construct, logs.CfnLogGroup):
+                checkov_skip(
+                    construct,
+                    "CKV_AWS_158",
+                    "aws-cdk-lib's kubectl handler log group: kubectl/helm output of deploys, which carries "
+                    "no secret (manifests hold ARNs and endpoints only)",
+                )
+        handler_policies = {
+            "service-role/AWSLambdaBasicExecutionRole": "CloudWatch Logs for the handler and its provider framework",
+            "service-role/AWSLambdaVPCAccessExecutionRole": "ENIs for the handler, which runs in the app subnets to reach the private endpoint",
+            "AmazonEC2ContainerRegistryReadOnly": "pulling OCI Helm charts from ECR",
+        }
+        for name, why in handler_policies.items():
+            nag_acknowledge(
+                provider,
+                f"AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{name}]",
+                f"aws-cdk-lib's kubectl handler (construct-internal role): {why}",
+            )
+        # Attached only in the aws partition, through a condition the construct names itself.
+        has_ecr_public = provider.node.find_child("Handler").node.find_child("HasEcrPublic")
+        condition_id = self.resolve(cast(cdk.CfnCondition, has_ecr_public).logical_id)
+        public_policy = (
+            '{"Fn::If":["' + condition_id + '",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},'
+            '":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}'
+        )
+        nag_acknowledge(
+            provider,
+            f"AwsSolutions-IAM4[Policy::{public_policy}]",
+            "aws-cdk-lib's kubectl handler (construct-internal role): pulling public OCI Helm charts from ECR Public",
+        )
+        handler = cast(cdk.CfnResource, provider.node.find_child("Handler").node.default_child)
+        nag_acknowledge(
+            provider,
+            f"AwsSolutions-IAM5[Resource::<{self.resolve(handler.logical_id)}.Arn>:*]",
+            "aws-cdk-lib's provider framework invokes any version of its own kubectl handler function",
+        )
+        nag_acknowledge(
+            provider,
+            "AwsSolutions-L1",
+            "aws-cdk-lib picks the Python runtime of its bundled kubectl handler; it moves with the library version",
+        )
