@@ -1,0 +1,197 @@
+"""WorkloadsStack: the application chart applied to the cluster, the ALB's access-log bucket and certificate.
+
+The chart (k8s_charts/workloads.py) is applied by a `KubernetesManifest` in THIS stack, not by
+`cluster.add_cdk8s_chart` (which would put the resource in the EKS stack): the manifest refers to the
+log bucket and certificate created here, and this stack reads the Ingress status back, so hosting it
+in the EKS stack would make the two stacks depend on each other. Here it also deploys on its own
+(an image release touches this stack only). CloudFormation cannot express DependsOn across stacks:
+the manifest's dependency on the platform (ALB controller webhook, External Secrets, namespace)
+becomes a stack dependency on the EKS stack, which finishes deploying, Helm releases included,
+before this stack starts.
+
+The Ingress's ALB is created by the AWS Load Balancer Controller, not by CloudFormation; its hostname
+comes back through a `KubernetesObjectValue` (`alb_hostname`) for the CDN stack's origin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol, cast
+
+import aws_cdk as cdk
+import cdk8s
+from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_eks_v2 as eks_v2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_route53 as route53
+from aws_cdk import aws_s3 as s3
+from aws_cdk import region_info
+from constructs import Construct, IConstruct
+
+from config import AppConfig
+from k8s_charts.workloads import (
+    ALB_LOG_PREFIX,
+    WorkloadsChart,
+    WorkloadsValues,
+    alb_log_bucket_name,
+    issues_alb_certificate,
+)
+from stacks.base import TechLibStack
+from stacks.common import checkov_skip, nag_acknowledge
+from stacks.names import K8sNames
+from stacks.network import NetworkStack
+
+# The ALB sets its status a minute or two after the Ingress is applied; allow for a slow first create.
+ALB_HOSTNAME_TIMEOUT = cdk.Duration.minutes(10)
+ALB_HOSTNAME_JSON_PATH = ".status.loadBalancer.ingress[0].hostname"
+
+
+class EksPlatform(Protocol):
+    """What this stack needs from the EKS stack (stacks/eks.py)."""
+
+    @property
+    def cluster(self) -> eks_v2.Cluster: ...
+
+    @property
+    def app_namespace(self) -> IConstruct: ...
+
+    @property
+    def platform_ready(self) -> Sequence[IConstruct]: ...
+
+
+class WorkloadsStack(TechLibStack):
+    """frontend/backend/HPAs/PDBs/Ingress on the cluster; the ALB access-log bucket; the ALB certificate."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        config: AppConfig,
+        network: NetworkStack,
+        eks: EksPlatform,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            scope,
+            id_,
+            config=config,
+            description="tech-lib workloads: frontend and backend on EKS, the ALB Ingress, ALB access-log bucket",
+            **kwargs,
+        )
+        self.alb_log_bucket = self._alb_log_bucket()
+        self.certificate = self._certificate() if issues_alb_certificate(config) else None
+        certificate_arn = (
+            self.certificate.certificate_arn if self.certificate is not None else config.workloads.alb_certificate_arn
+        )
+
+        values = WorkloadsValues.from_config(
+            config,
+            alb_log_bucket=self.alb_log_bucket.bucket_name,
+            alb_security_group_ids=tuple(group.security_group_id for group in network.alb_security_groups),
+            certificate_arn=certificate_arn,
+        )
+        # A throwaway cdk8s App: only the chart's JSON is used, the CDK app owns deployment.
+        self.chart = WorkloadsChart(cdk8s.App(), "Workloads", values=values)
+        # jsii's Python stubs omit `kubectl_provider_options` from Cluster, so mypy sees no ICluster in it.
+        cluster = cast(eks_v2.ICluster, eks.cluster)
+        self.workloads_manifest = eks_v2.KubernetesManifest(
+            self, "WorkloadsManifest", cluster=cluster, manifest=self.chart.manifest()
+        )
+        # The ALB controller's webhook must answer before any Service/Ingress, the namespace must exist,
+        # and External Secrets must have synced db-credentials before the backend pods start.
+        self.workloads_manifest.node.add_dependency(eks.app_namespace, *eks.platform_ready)
+        # The ALB checks it can write its access logs when the attribute is set: the policy must exist first.
+        if self.alb_log_bucket.policy is not None:
+            self.workloads_manifest.node.add_dependency(self.alb_log_bucket.policy)
+
+        hostname = eks_v2.KubernetesObjectValue(
+            self,
+            "AlbHostname",
+            cluster=cluster,
+            object_type="ingress",
+            object_name=K8sNames.INGRESS,
+            object_namespace=config.workloads.namespace,
+            json_path=ALB_HOSTNAME_JSON_PATH,
+            timeout=ALB_HOSTNAME_TIMEOUT,
+        )
+        hostname.node.add_dependency(self.workloads_manifest)
+        # The value is read on create and on property changes only. The controller replaces the ALB (new
+        # hostname) when the Ingress's load-balancer settings change, so the Ingress is a property: any
+        # change to it reads the hostname again and the CDN origin follows.
+        ingress = next(o for o in self.chart.manifest() if o["kind"] == "Ingress")
+        value_resource = hostname.node.find_child("Resource").node.default_child
+        assert isinstance(value_resource, cdk.CfnResource)
+        value_resource.add_property_override("Ingress", self.to_json_string(ingress))
+        self.alb_hostname: str = hostname.value
+        cdk.CfnOutput(self, "AlbHostnameOutput", value=self.alb_hostname, description="The Ingress's ALB")
+        cdk.CfnOutput(self, "AlbLogBucketName", value=self.alb_log_bucket.bucket_name)
+
+    def _alb_log_bucket(self) -> s3.Bucket:
+        config = self.config
+        bucket = s3.Bucket(
+            self,
+            "AlbLogBucket",
+            # The seed's tech-lib-alb-logs plus the account: bucket names are global across all accounts.
+            bucket_name=alb_log_bucket_name(config),
+            # ALB access-log delivery supports SSE-S3 only.
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            enforce_ssl=True,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="ExpireAlbLogs",
+                    expiration=cdk.Duration.days(config.workloads.alb_log_expiration_days),
+                    abort_incomplete_multipart_upload_after=cdk.Duration.days(1),
+                )
+            ],
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        log_objects = bucket.arn_for_objects(f"{ALB_LOG_PREFIX}/AWSLogs/{self.account}/*")
+        # ELB log delivery: the service principal (regions since 2022), and the region's ELB account for
+        # regions older than that such as ap-northeast-1, which AWS still documents for them.
+        principals: list[iam.IPrincipal] = [iam.ServicePrincipal("logdelivery.elasticloadbalancing.amazonaws.com")]
+        elb_account = region_info.RegionInfo.get(self.region).elbv2_account
+        if elb_account:
+            principals.append(iam.AccountPrincipal(elb_account))
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AlbAccessLogDelivery",
+                actions=["s3:PutObject"],
+                principals=principals,
+                resources=[log_objects],
+            )
+        )
+        nag_acknowledge(
+            bucket,
+            "AwsSolutions-S1",
+            "The ALB's access-log destination; server access logs of a log bucket would only log the log delivery.",
+        )
+        checkov_skip(
+            bucket, "CKV_AWS_18", "The ALB's access-log destination; logging it would only log the log delivery."
+        )
+        checkov_skip(
+            bucket,
+            "CKV_AWS_21",
+            "Append-only access logs that a lifecycle rule expires; versions would only double what the rule deletes.",
+        )
+        return bucket
+
+    def _certificate(self) -> acm.Certificate:
+        """The ALB's regional certificate for the ingress host and CloudFront's origin name, DNS-validated."""
+        edge = self.config.edge
+        assert edge.hosted_zone_id is not None and edge.hosted_zone_name is not None
+        assert edge.alb_origin_domain is not None
+        # Attributes, not a lookup: synth runs without credentials.
+        zone = route53.HostedZone.from_hosted_zone_attributes(
+            self, "HostedZone", hosted_zone_id=edge.hosted_zone_id, zone_name=edge.hosted_zone_name
+        )
+        host = self.config.workloads.ingress_host
+        return acm.Certificate(
+            self,
+            "AlbCertificate",
+            domain_name=host,
+            subject_alternative_names=[name for name in (edge.alb_origin_domain,) if name != host],
+            validation=acm.CertificateValidation.from_dns(zone),
+        )
