@@ -12,16 +12,28 @@ CHECKOV_VENV := .venv-checkov
 BIN := $(VENV)/bin
 CDK := node_modules/.bin/cdk
 CDK_FLAGS := --no-lookups --no-notices --no-version-reporting
+# Extra cdk arguments, e.g. CDK_ARGS="-c imageTag=<git-sha>" (a release of one exact image).
+CDK_ARGS ?=
+# Extra scripts/offline_diff.py arguments, e.g. DIFF_ARGS="--baseline-ref origin/main" or "--accept STACK/ID".
+DIFF_ARGS ?=
+# prod asks before IAM/security-group widening; dev deploys unattended. CI passes never for prod: the
+# `prod` GitHub environment's reviewers approve after reading the plan.
+REQUIRE_APPROVAL ?= $(if $(filter prod,$(ENV)),broadening,never)
+# template: compare with the deployed templates through the bootstrap lookup role only (read-only, what
+# the CI diff role may assume); change-set needs the deploy role.
+ONLINE_DIFF_METHOD ?= template
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: help bootstrap synth test lint typecheck pytest diff diff-online manifests diagram bench baseline config-reference clean
+.PHONY: help bootstrap synth test lint typecheck pytest diff diff-online manifests diagram bench baseline config-reference deploy security-scan clean
 
 help:
 	@echo "make synth   synthesize every stack of ENV=$(ENV) into cdk.out (no AWS credentials needed)"
 	@echo "make test    lint + type check + tests + validators (cfn-lint, cdk-nag, checkov, kubernetes-validate)"
 	@echo "make diff    offline diff of cdk.out against the committed baseline; fails on stateful replacements"
 	@echo "make manifests  render the Kubernetes manifests to dist/ for review"
+	@echo "make deploy  cdk deploy --all for ENV (needs AWS credentials; prod asks before security widening)"
+	@echo "make security-scan  checkov over the workflows and the repository (secrets)"
 	@echo "make clean   remove build output and virtualenvs"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -43,7 +55,7 @@ bootstrap: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed
 
 synth: $(VENV)/.installed node_modules/.installed
 	rm -rf cdk.out
-	$(CDK) synth $(CDK_FLAGS) --quiet -c env=$(ENV) --output cdk.out
+	$(CDK) synth $(CDK_FLAGS) --quiet -c env=$(ENV) $(CDK_ARGS) --output cdk.out
 	@ls cdk.out/*.template.json | sed 's/^/  wrote /'
 
 lint: $(VENV)/.installed
@@ -59,10 +71,10 @@ pytest: bootstrap
 test: bootstrap lint typecheck pytest
 
 diff: synth
-	$(BIN)/python scripts/offline_diff.py --env $(ENV)
+	$(BIN)/python scripts/offline_diff.py --env $(ENV) $(DIFF_ARGS)
 
 diff-online: synth
-	$(CDK) diff $(CDK_FLAGS) --app cdk.out
+	$(CDK) diff $(CDK_FLAGS) --app cdk.out --method $(ONLINE_DIFF_METHOD)
 
 baseline: synth
 	$(BIN)/python scripts/offline_diff.py --env $(ENV) --update
@@ -71,7 +83,18 @@ manifests: $(VENV)/.installed
 	$(BIN)/python scripts/render_manifests.py --env $(ENV) --out dist
 
 diagram: synth
-	$(BIN)/python scripts/diagram.py --assembly cdk.out --out docs/architecture
+	$(BIN)/python scripts/diagram.py --assembly cdk.out --out docs/architecture --readme README.md
+
+# Synthesizes with the credentials' account (the CLI sets CDK_DEFAULT_ACCOUNT) and deploys in dependency order.
+deploy: $(VENV)/.installed node_modules/.installed
+	$(CDK) deploy --all $(CDK_FLAGS) -c env=$(ENV) $(CDK_ARGS) --require-approval $(REQUIRE_APPROVAL) --progress events
+
+# CKV_SECRET_6 (generic high-entropy strings) is skipped: it flags CDK logical IDs and key names; the
+# detectors of real credential formats (AWS keys, private keys, tokens) still run.
+security-scan: $(CHECKOV_VENV)/.installed
+	$(CHECKOV_VENV)/bin/checkov --skip-download --compact --quiet --directory . \
+	  --framework github_actions secrets --enable-secret-scan-all-files --skip-check CKV_SECRET_6 \
+	  --skip-path '(^|/)(\.venv|\.venv-checkov|node_modules|cdk\.out|dist|\.git|\.mypy_cache|\.ruff_cache|\.pytest_cache|__pycache__)(/|$$)'
 
 config-reference: $(VENV)/.installed
 	$(BIN)/python scripts/config_reference.py --write
