@@ -14,7 +14,17 @@ import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
 from config import AppConfig, ConfigError, image_tag_override, load_config
+from stacks.aspects import SuppressCdkHandlerFindings
+from stacks.backup import BackupDrStack, BackupStack
+from stacks.cache import CacheStack
+from stacks.cdn import CdnStack
+from stacks.cicd import CicdStack
+from stacks.database import DatabaseStack
+from stacks.edge import EdgeStack
+from stacks.eks import EksStack
+from stacks.monitoring import EdgeMonitoringStack, MonitoringStack
 from stacks.network import NetworkStack
+from stacks.workloads import WorkloadsStack
 
 
 @dataclass
@@ -23,10 +33,34 @@ class TechLibApp:
 
     config: AppConfig
     network: NetworkStack
+    database: DatabaseStack
+    cache: CacheStack
+    eks: EksStack
+    workloads: WorkloadsStack
+    monitoring: MonitoringStack
+    monitoring_edge: EdgeMonitoringStack
+    cicd: CicdStack
+    edge: EdgeStack
+    cdn: CdnStack
+    backup: BackupStack
+    backup_dr: BackupDrStack | None
 
     @property
     def stacks(self) -> list[cdk.Stack]:
-        return [self.network]
+        return [
+            self.network,
+            self.database,
+            self.cache,
+            self.eks,
+            self.workloads,
+            self.monitoring,
+            self.monitoring_edge,
+            self.cicd,
+            self.edge,
+            self.cdn,
+            self.backup,
+            *([self.backup_dr] if self.backup_dr else []),
+        ]
 
 
 def config_from_context(app: cdk.App) -> AppConfig:
@@ -38,11 +72,59 @@ def config_from_context(app: cdk.App) -> AppConfig:
 
 def build(app: cdk.App, config: AppConfig, *, nag: bool = True) -> TechLibApp:
     network = NetworkStack(app, config.stack_name("Network"), config=config)
-    built = TechLibApp(config=config, network=network)
+    database = DatabaseStack(app, config.stack_name("Database"), config=config, network=network)
+    cache = CacheStack(app, config.stack_name("Cache"), config=config, network=network)
+    eks = EksStack(app, config.stack_name("Eks"), config=config, network=network, database=database, cache=cache)
+    workloads = WorkloadsStack(app, config.stack_name("Workloads"), config=config, network=network, eks=eks)
+    # us-east-1: CloudFront accepts its WebACL and certificate from there only.
+    edge = EdgeStack(app, config.stack_name("Edge"), config=config)
+    cdn = CdnStack(app, config.stack_name("Cdn"), config=config, edge=edge, alb_hostname=workloads.alb_hostname)
+    monitoring = MonitoringStack(
+        app,
+        config.stack_name("Monitoring"),
+        config=config,
+        eks=eks,
+        database=database,
+        cache=cache,
+        workloads=workloads,
+    )
+    # us-east-1: CloudFront publishes its metrics there only, and an alarm watches its own region's metrics.
+    monitoring_edge = EdgeMonitoringStack(app, config.stack_name("MonitoringEdge"), config=config, cdn=cdn)
+    cicd = CicdStack(app, config.stack_name("Cicd"), config=config)
+    # The DR vault (a second region) exists only when configured; every backup rule then copies into it.
+    backup_dr = BackupDrStack(app, config.stack_name("BackupDr"), config=config) if config.backup.dr_region else None
+    backup = BackupStack(
+        app,
+        config.stack_name("Backup"),
+        config=config,
+        database=database.cluster,
+        static_assets_bucket=cdn.static_assets_bucket,
+        dr_vault=backup_dr,
+    )
+    built = TechLibApp(
+        config=config,
+        network=network,
+        database=database,
+        cache=cache,
+        eks=eks,
+        workloads=workloads,
+        monitoring=monitoring,
+        monitoring_edge=monitoring_edge,
+        cicd=cicd,
+        edge=edge,
+        cdn=cdn,
+        backup=backup,
+        backup_dr=backup_dr,
+    )
+    cdk.Aspects.of(app).add(SuppressCdkHandlerFindings())
     if nag:
-        # cdk-nag as a validation plugin: findings fail `cdk synth` unless acknowledged with a reason.
-        cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+        add_validation_plugins(app)
     return built
+
+
+def add_validation_plugins(app: cdk.App) -> None:
+    """cdk-nag AwsSolutions as a validation plugin: any finding fails synthesis unless acknowledged with a reason."""
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
 
 
 def main() -> None:

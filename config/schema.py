@@ -205,9 +205,12 @@ class EksConfig:
     admin_role_name: str
     node_groups: tuple[NodeGroupConfig, ...]
     control_plane_log_types: tuple[str, ...]
+    control_plane_log_retention_days: int = 90
 
     UPGRADE_POLICIES = ("STANDARD", "EXTENDED")
     LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
+    # The seed's two groups: workloads select app-nodes, the cluster's controllers run on system-nodes.
+    REQUIRED_NODE_GROUPS = ("app-nodes", "system-nodes")
 
     def __post_init__(self) -> None:
         check_pattern(
@@ -228,8 +231,16 @@ class EksConfig:
         names = [group.name for group in self.node_groups]
         if not names or len(set(names)) != len(names):
             raise _fail("eks.node_groups", names, "one or more node groups with distinct names")
+        missing = [name for name in self.REQUIRED_NODE_GROUPS if name not in names]
+        if missing:
+            raise ConfigError(
+                "eks.node_groups", f"has no group named {', '.join(missing)}", "app-nodes and system-nodes among others"
+            )
         for log_type in self.control_plane_log_types:
             check_choice("eks.control_plane_log_types[]", log_type, self.LOG_TYPES)
+        if len(set(self.control_plane_log_types)) != len(self.control_plane_log_types):
+            raise _fail("eks.control_plane_log_types", list(self.control_plane_log_types), "distinct log types")
+        check_log_retention("eks.control_plane_log_retention_days", self.control_plane_log_retention_days)
 
     def node_group(self, name: str) -> NodeGroupConfig:
         for group in self.node_groups:
@@ -363,6 +374,15 @@ class CacheConfig:
         check_pattern(
             "cache.node_type", self.node_type, CACHE_NODE_TYPE_RE, "an ElastiCache node type such as cache.r6g.large"
         )
+        # Only the burstable families come smaller than large (there is no cache.r6g.medium, no cache.t4g.large).
+        family, size = self.node_type.split(".")[1:]
+        burstable = family in ("t2", "t3", "t4g")
+        if burstable != (size in ("micro", "small", "medium")):
+            raise ConfigError(
+                "cache.node_type",
+                f"{self.node_type!r} is not an ElastiCache node type",
+                "cache.t4g.micro/small/medium, cache.r6g.large, cache.r7g.xlarge, ...",
+            )
         check_range("cache.num_cache_clusters", self.num_cache_clusters, 1, 6)
         check_range("cache.snapshot_retention_days", self.snapshot_retention_days, 0, 35)
         check_pattern("cache.snapshot_window", self.snapshot_window, DAILY_WINDOW_RE, "hh24:mi-hh24:mi in UTC")
@@ -402,6 +422,11 @@ class WafConfig:
 
     def __post_init__(self) -> None:
         check_range("edge.waf.rate_limit_per_5min", self.rate_limit_per_5min, 10, 2000000000)
+        codes = list(self.geo_block_country_codes)
+        if not codes or len(set(codes)) != len(codes):
+            raise _fail(
+                "edge.waf.geo_block_country_codes", codes, "one or more distinct country codes, e.g. [CN, RU, KP]"
+            )
         for code in self.geo_block_country_codes:
             check_pattern(
                 "edge.waf.geo_block_country_codes[]",
@@ -423,6 +448,8 @@ class EdgeConfig:
     alb_origin_subdomain: str = "origin"
     price_class: str = "PriceClass_All"
     log_bucket_expiration_days: int = 365
+    # An existing CloudFront certificate (us-east-1) instead of one issued and DNS-validated by the edge stack.
+    certificate_arn: str | None = None
 
     def __post_init__(self) -> None:
         if self.domain_name is not None:
@@ -453,6 +480,22 @@ class EdgeConfig:
                     "edge.domain_name",
                     f"{self.domain_name!r} is not inside hosted zone {self.hosted_zone_name!r}",
                     f"a name ending in {self.hosted_zone_name}",
+                )
+        if self.certificate_arn is not None:
+            match = ACM_ARN_RE.match(self.certificate_arn)
+            if not match:
+                raise _fail("edge.certificate_arn", self.certificate_arn, "an ACM certificate ARN")
+            if match.group("region") != "us-east-1":
+                raise ConfigError(
+                    "edge.certificate_arn",
+                    f"certificate is in {match.group('region')}, CloudFront reads certificates from us-east-1 only",
+                    "an ACM certificate ARN in us-east-1",
+                )
+            if self.domain_name is None:
+                raise ConfigError(
+                    "edge.certificate_arn",
+                    "is set but edge.domain_name is missing: a certificate needs the domain it serves",
+                    "null, or a domain_name with its hosted zone",
                 )
         check_pattern("edge.alb_origin_subdomain", self.alb_origin_subdomain, K8S_NAME_RE, "a DNS label such as origin")
         check_choice("edge.price_class", self.price_class, ("PriceClass_All", "PriceClass_200", "PriceClass_100"))
@@ -496,9 +539,12 @@ class WorkloadsConfig:
     backend_image: ImageConfig
     alb_certificate_arn: str | None = None
     allow_latest_tag: bool = False
+    # ALB access logs (S3, SSE-S3) expire after this many days.
+    alb_log_expiration_days: int = 90
 
     def __post_init__(self) -> None:
         check_pattern("workloads.namespace", self.namespace, K8S_NAME_RE, "a DNS-1123 label")
+        check_range("workloads.alb_log_expiration_days", self.alb_log_expiration_days, 1, 3650)
         check_pattern("workloads.ingress_host", self.ingress_host, DOMAIN_RE, "a lower-case DNS name")
         if self.alb_certificate_arn is not None:
             match = ACM_ARN_RE.match(self.alb_certificate_arn)
@@ -525,6 +571,11 @@ class MonitoringConfig:
         check_log_retention("monitoring.log_retention_days", self.log_retention_days)
 
 
+# AWS Backup plan and selection names; the DR vault is named after the primary vault with this suffix.
+BACKUP_NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,50}$")
+DR_VAULT_SUFFIX = "-dr"
+
+
 @dataclass(frozen=True)
 class BackupRuleConfig:
     name: str
@@ -543,6 +594,21 @@ class BackupRuleConfig:
             re.compile(r"^cron\((\S+ ){5}\S+\)$"),
             "an AWS cron expression with six fields, e.g. cron(0 3 * * ? *)",
         )
+        # AWS cron: exactly one of day-of-month and day-of-week is `?`, or AWS Backup rejects the rule at deploy.
+        fields = self.schedule[len("cron(") : -1].split()
+        if (fields[2] == "?") == (fields[4] == "?"):
+            raise _fail(
+                f"{key}.schedule",
+                self.schedule,
+                "`?` in exactly one of day-of-month and day-of-week, e.g. cron(0 3 * * ? *) or cron(0 4 ? * SUN *)",
+            )
+        for tag_key, tag_value in self.recovery_point_tags.items():
+            if not 1 <= len(tag_key) <= 128 or tag_key.lower().startswith("aws:") or len(tag_value) > 256:
+                raise _fail(
+                    f"{key}.recovery_point_tags",
+                    {tag_key: tag_value},
+                    "tag keys of 1-128 characters not starting with aws:, values up to 256 characters",
+                )
         check_range(f"{key}.start_window_minutes", self.start_window_minutes, 60, 40320)
         check_range(f"{key}.completion_window_minutes", self.completion_window_minutes, 120, 1000000)
         check_range(f"{key}.delete_after_days", self.delete_after_days, 1, 36500)
@@ -570,6 +636,14 @@ class BackupConfig:
         check_pattern(
             "backup.vault_name", self.vault_name, re.compile(r"^[A-Za-z0-9_.-]{2,50}$"), "2-50 letters, digits, _ . -"
         )
+        check_pattern("backup.plan_name", self.plan_name, BACKUP_NAME_RE, "1-50 letters, digits, _ . -")
+        check_pattern("backup.selection_name", self.selection_name, BACKUP_NAME_RE, "1-50 letters, digits, _ . -")
+        if self.dr_region is not None and len(self.dr_vault_name) > 50:
+            raise _fail(
+                "backup.vault_name",
+                self.vault_name,
+                f"at most {50 - len(DR_VAULT_SUFFIX)} characters with a dr_region (the DR vault adds {DR_VAULT_SUFFIX})",
+            )
         if not self.rules:
             raise _fail("backup.rules", [], "at least one rule")
         names = [r.name for r in self.rules]
@@ -599,6 +673,19 @@ class BackupConfig:
                     f"{self.vault_lock_max_retention_days} is shorter than the longest rule retention {longest}",
                     f"at least {longest}",
                 )
+            # A locked vault fails every backup or copy job whose retention is below its minimum.
+            shortest = min(r.delete_after_days for r in self.rules)
+            if shortest < self.vault_lock_min_retention_days:
+                raise ConfigError(
+                    "backup.vault_lock_min_retention_days",
+                    f"{self.vault_lock_min_retention_days} is longer than the shortest rule retention {shortest}",
+                    f"at most {shortest}",
+                )
+
+    @property
+    def dr_vault_name(self) -> str:
+        """The disaster-recovery vault's name in `dr_region`: copies of every recovery point land there."""
+        return f"{self.vault_name}{DR_VAULT_SUFFIX}"
 
 
 @dataclass(frozen=True)
@@ -608,13 +695,33 @@ class CicdConfig:
     application_repositories: tuple[str, ...]
     deploy_branch: str = "main"
     create_oidc_provider: bool = True
+    image_retention_count: int = 50
+    untagged_image_expiry_days: int = 7
+    # Tag patterns that may be overwritten (ECR IMMUTABLE_WITH_EXCLUSION); empty = every tag immutable.
+    mutable_image_tags: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         name_re = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
         check_pattern("cicd.github_owner", self.github_owner, name_re, "a GitHub owner name")
         check_pattern("cicd.github_repository", self.github_repository, name_re, "a GitHub repository name")
+        if not self.application_repositories:
+            raise _fail("cicd.application_repositories", [], "one or more repositories whose pipelines push images")
         for repo in self.application_repositories:
             check_pattern("cicd.application_repositories[]", repo, name_re, "GitHub repository names")
+        check_pattern(
+            "cicd.deploy_branch", self.deploy_branch, re.compile(r"^[A-Za-z0-9._/-]{1,200}$"), "a git branch name"
+        )
+        check_range("cicd.image_retention_count", self.image_retention_count, 1, 10000)
+        check_range("cicd.untagged_image_expiry_days", self.untagged_image_expiry_days, 1, 3650)
+        if len(self.mutable_image_tags) > 5:
+            raise _fail("cicd.mutable_image_tags", list(self.mutable_image_tags), "at most 5 patterns (an ECR limit)")
+        for pattern in self.mutable_image_tags:
+            check_pattern(
+                "cicd.mutable_image_tags[]",
+                pattern,
+                re.compile(r"^[A-Za-z0-9._*-]{1,128}$"),
+                "tag patterns of letters, digits, . _ - and * wildcards",
+            )
 
 
 @dataclass(frozen=True)
@@ -655,6 +762,12 @@ class AppConfig:
                 f"{self.backup.dr_region!r} is the primary region",
                 "a second region, e.g. ap-northeast-3",
             )
+        if self.workloads.alb_certificate_arn is not None and not self.edge.has_domain:
+            raise ConfigError(
+                "edge.domain_name",
+                "is missing but workloads.alb_certificate_arn is set: a certificate needs the domain it is issued for",
+                "a DNS name such as tech-lib.example.com, or no alb_certificate_arn",
+            )
         if self.edge.has_domain and self.workloads.alb_certificate_arn is not None:
             match = ACM_ARN_RE.match(self.workloads.alb_certificate_arn)
             if match and match.group("region") != self.region:
@@ -665,6 +778,20 @@ class AppConfig:
                 )
         if self.name == "prod" and self.workloads.allow_latest_tag:
             raise ConfigError("workloads.allow_latest_tag", "true in prod", "false in prod")
+        # The workloads stack issues the ALB certificate, DNS-validated in the configured zone.
+        hosted_zone = self.edge.hosted_zone_name
+        host = self.workloads.ingress_host
+        issues_certificate = self.edge.has_domain and self.workloads.alb_certificate_arn is None
+        if (
+            issues_certificate
+            and hosted_zone is not None
+            and not (host == hosted_zone or host.endswith("." + hosted_zone))
+        ):
+            raise ConfigError(
+                "workloads.ingress_host",
+                f"{host!r} is not inside hosted zone {hosted_zone!r}, so its ALB certificate cannot be DNS-validated",
+                f"a name ending in {hosted_zone}, or an existing certificate in workloads.alb_certificate_arn",
+            )
 
     @property
     def is_production(self) -> bool:

@@ -13,7 +13,7 @@ from stacks.common import checkov_skip
 _CDK_HANDLER_SKIPS = {
     "CKV_AWS_115": "aws-cdk-lib custom-resource handler, invoked only by CloudFormation during deploys: reserved concurrency would only add a failure mode",
     "CKV_AWS_116": "aws-cdk-lib custom-resource handler, invoked synchronously by CloudFormation, which reports failures itself: a DLQ would never receive anything",
-    "CKV_AWS_117": "aws-cdk-lib custom-resource handler that calls only AWS APIs; placing it in the VPC would add NAT dependence and ENI cleanup delays without a security gain",
+    "CKV_AWS_117": "aws-cdk-lib custom-resource handler that calls only AWS APIs: where the CDK places it outside the VPC, a VPC would add NAT dependence and ENI clean-up delays without a security gain",
     "CKV_AWS_173": "aws-cdk-lib custom-resource handler: its environment holds no secrets, only resource names",
 }
 

@@ -18,6 +18,9 @@ class Ports:
     POSTGRES_EXPORTER = 9187
     REDIS_EXPORTER = 9121
     CLUSTER_AUTOSCALER_METRICS = 8085
+    ALERTMANAGER = 9093
+    PROMETHEUS_SERVER = 80
+    GRAFANA = 80
 
 
 class K8sNames:
@@ -26,11 +29,58 @@ class K8sNames:
     FRONTEND_SERVICE = "frontend-service"
     BACKEND_SERVICE = "backend-service"
     INGRESS = "tech-lib-ingress"
+    INGRESS_CLASS = "alb"
+    FRONTEND_HPA = "frontend-hpa"
+    BACKEND_HPA = "backend-hpa"
     DB_CREDENTIALS_SECRET = "db-credentials"
     REDIS_CREDENTIALS_SECRET = "redis-credentials"
     APP_CONFIG_MAP = "app-config"
     POSTGRES_EXPORTER = "postgres-exporter"
     REDIS_EXPORTER = "redis-exporter"
+    METRICS_PORT = "metrics"  # the port name of backend-service's 9090 and of each exporter's Service
+    MONITORING_NAMESPACE = "monitoring"
+    PROMETHEUS_SERVER = "prometheus-server"
+    ALERTMANAGER = "alertmanager"
+    GRAFANA = "grafana"
+    GRAFANA_ADMIN_SECRET = "grafana-admin"
+    PROMETHEUS_ADAPTER = "prometheus-adapter"
+    CLOUDWATCH_NAMESPACE = "amazon-cloudwatch"
+    CLOUDWATCH_AGENT = "cloudwatch-agent"
+
+
+class NodeGroups:
+    """EKS managed node groups (config.eks.node_groups) the cluster and the workloads refer to by name."""
+
+    APP = "app-nodes"
+    SYSTEM = "system-nodes"
+
+
+class K8sKeys:
+    """Keys inside the Secret and ConfigMap the backend reads (seed: db-credentials host/password, app-config redis-host)."""
+
+    DB_HOST = "host"
+    DB_PASSWORD = "password"
+    REDIS_HOST = "redis-host"
+    # The rest of what the EKS platform syncs/publishes (k8s_charts/platform.py).
+    DB_PORT = "port"
+    DB_USERNAME = "username"
+    DB_NAME = "dbname"
+    REDIS_AUTH_TOKEN = "auth-token"  # in redis-credentials
+    REDIS_PORT = "redis-port"  # app-config from here on
+    REDIS_TLS = "redis-tls"
+    DB_PORT_CONFIG = "db-port"
+    DB_NAME_CONFIG = "db-name"
+
+
+class AwsNames:
+    """Physical names of AWS resources created outside CloudFormation but watched by it."""
+
+    @staticmethod
+    def alb(resource_prefix: str) -> str:
+        """The Ingress's ALB (annotation alb.ingress.kubernetes.io/load-balancer-name; 32 characters at most).
+
+        The CloudWatch alarms look the ALB up by this name, so the Ingress must set it."""
+        return f"{resource_prefix}-alb"
 
 
 class HealthPaths:
@@ -45,3 +95,17 @@ class HealthPaths:
 class PathPatterns:
     API_PREFIX = "/api"
     STATIC_PREFIX = "/static"
+
+
+class Ecr:
+    """Where the application images live. The repository names are `workloads.*_image.repository` in the
+    configuration, read by both CicdStack (which creates the repositories) and the workloads (which pull
+    from them), so the two cannot drift apart."""
+
+    @staticmethod
+    def registry(account: str, region: str) -> str:
+        return f"{account}.dkr.ecr.{region}.amazonaws.com"
+
+    @staticmethod
+    def image_uri(*, account: str, region: str, repository: str, tag: str) -> str:
+        return f"{Ecr.registry(account, region)}/{repository}:{tag}"

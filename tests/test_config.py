@@ -113,7 +113,10 @@ def test_zone_outside_region() -> None:
 
 
 def test_more_nat_gateways_than_zones() -> None:
-    assert error_for(network={"nat_gateways": 3}) == "network.nat_gateways: invalid value 3 (allowed: an integer from 1 to 2)"
+    assert (
+        error_for(network={"nat_gateways": 3})
+        == "network.nat_gateways: invalid value 3 (allowed: an integer from 1 to 2)"
+    )
 
 
 def _node_groups(**app_nodes: Any) -> dict[str, Any]:
@@ -156,7 +159,10 @@ def test_bad_instance_type_format() -> None:
 
 def test_log_retention_out_of_range() -> None:
     message = error_for(network={"flow_log_retention_days": 42})
-    assert message == f"network.flow_log_retention_days: invalid value 42 (allowed: {', '.join(map(str, LOG_RETENTION_DAYS))})"
+    assert (
+        message
+        == f"network.flow_log_retention_days: invalid value 42 (allowed: {', '.join(map(str, LOG_RETENTION_DAYS))})"
+    )
 
 
 def test_wrong_type_for_an_integer() -> None:
