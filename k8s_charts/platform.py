@@ -27,6 +27,7 @@ SECRET_STORE = "aws-secrets-manager"
 EXTERNAL_SECRETS_API = "external-secrets.io/v1"
 # How often the operator re-reads Secrets Manager: picks up a rotated database password within the hour.
 REFRESH_INTERVAL = "1h"
+POD_READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject"
 
 
 def pod_security_labels(profile: str, version: str) -> dict[str, str]:
@@ -46,7 +47,15 @@ class AppNamespaceChart(cdk8s.Chart):
         self.namespace_object = k8s.KubeNamespace(
             self,
             "Namespace",
-            metadata=k8s.ObjectMeta(name=namespace, labels=pod_security_labels(PSS_PROFILE, f"v{kubernetes_version}")),
+            metadata=k8s.ObjectMeta(
+                name=namespace,
+                labels={
+                    **pod_security_labels(PSS_PROFILE, f"v{kubernetes_version}"),
+                    # With IP targets, the ALB controller holds a rolling update until each new pod is
+                    # healthy in its target group; without the gate an update can cause brief 5xx.
+                    POD_READINESS_GATE_LABEL: "enabled",
+                },
+            ),
         )
 
 

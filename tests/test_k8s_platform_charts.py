@@ -357,3 +357,8 @@ def test_strict_validation_rejects_an_unknown_field() -> None:
 @pytest.mark.parametrize("objects", [autoscaler_objects, namespace_objects, secrets_objects])
 def test_each_chart_is_far_below_the_lambda_payload_limit(objects: Any) -> None:
     assert len(json.dumps(objects()).encode()) < LAMBDA_PAYLOAD_LIMIT / 10
+
+
+def test_app_namespace_enables_alb_pod_readiness_gates() -> None:
+    namespace = only(namespace_objects(), "Namespace", "tech-lib")
+    assert namespace["metadata"]["labels"]["elbv2.k8s.aws/pod-readiness-gate-inject"] == "enabled"
