@@ -11,7 +11,6 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_elasticache as elasticache
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
@@ -19,7 +18,7 @@ from constructs import Construct
 
 from config import AppConfig
 from stacks.base import TechLibStack
-from stacks.common import log_retention, nag_acknowledge
+from stacks.common import allow_log_groups_to_use_key, log_retention, nag_acknowledge
 from stacks.names import Ports
 from stacks.network import NetworkStack
 
@@ -63,18 +62,7 @@ class CacheStack(TechLibStack):
             enable_key_rotation=True,
             removal_policy=dependent_removal,
         )
-        self.kms_key.add_to_resource_policy(
-            iam.PolicyStatement(
-                principals=[iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com")],
-                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                resources=["*"],
-                conditions={
-                    "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": f"arn:{self.partition}:logs:{self.region}:{self.account}:log-group:/aws/elasticache/{self.replication_group_id}/*"
-                    }
-                },
-            )
-        )
+        allow_log_groups_to_use_key(self.kms_key, log_groups=[f"/aws/elasticache/{self.replication_group_id}/*"])
 
         self.auth_token_secret = secretsmanager.Secret(
             self,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import IConstruct
 
@@ -54,3 +58,22 @@ def checkov_skip(construct: IConstruct, check_id: str, reason: str) -> None:
 def nag_acknowledge(scope: IConstruct, rule_id: str, reason: str) -> None:
     """Acknowledge a cdk-nag (or built-in validation) finding on a scope and its children, with the reason."""
     cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=rule_id, reason=reason))
+
+
+def allow_log_groups_to_use_key(key: kms.IKey, *, log_groups: Sequence[str] = ("*",), sid: str | None = None) -> None:
+    """Let CloudWatch Logs of the key's own account and region encrypt the named log groups with it.
+
+    `log_groups` are log-group names (or patterns); the default admits every group of the account.
+    """
+    stack = cdk.Stack.of(key)
+    prefix = f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:"
+    arns = [prefix + ("*" if name == "*" else f"log-group:{name}") for name in log_groups]
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid=sid,
+            principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
+            actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            resources=["*"],
+            conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": arns[0] if len(arns) == 1 else arns}},
+        )
+    )

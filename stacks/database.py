@@ -22,7 +22,7 @@ from constructs import Construct
 from config import AppConfig
 from config.aurora import engine_version_attribute
 from stacks.base import TechLibStack
-from stacks.common import log_retention, nag_acknowledge
+from stacks.common import allow_log_groups_to_use_key, log_retention, nag_acknowledge
 from stacks.names import Ports
 from stacks.network import NetworkStack
 
@@ -79,18 +79,7 @@ class DatabaseStack(TechLibStack):
             removal_policy=dependent_removal,
         )
         # CloudWatch Logs encrypts the exported PostgreSQL log with this key.
-        self.kms_key.add_to_resource_policy(
-            iam.PolicyStatement(
-                principals=[iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com")],
-                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                resources=["*"],
-                conditions={
-                    "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": f"arn:{self.partition}:logs:{self.region}:{self.account}:log-group:/aws/rds/cluster/{self.cluster_identifier}/*"
-                    }
-                },
-            )
-        )
+        allow_log_groups_to_use_key(self.kms_key, log_groups=[f"/aws/rds/cluster/{self.cluster_identifier}/*"])
 
         # Created before the cluster so RDS exports into a group with our retention, key and removal
         # policy instead of creating a never-expiring one (and without a log-retention Lambda).

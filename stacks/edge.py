@@ -21,7 +21,7 @@ from constructs import Construct
 from config import AppConfig
 from config.schema import WafConfig
 from stacks.base import TechLibStack
-from stacks.common import log_retention
+from stacks.common import allow_log_groups_to_use_key, log_retention
 
 # CloudFront reads WebACLs (scope CLOUDFRONT) and viewer certificates from this region only.
 CLOUDFRONT_REGION = "us-east-1"
@@ -126,18 +126,7 @@ class EdgeStack(TechLibStack):
             enable_key_rotation=True,
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
-        self.waf_log_key.add_to_resource_policy(
-            iam.PolicyStatement(
-                principals=[iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com")],
-                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                resources=["*"],
-                conditions={
-                    "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": f"arn:{self.partition}:logs:{self.region}:{self.account}:*"
-                    }
-                },
-            )
-        )
+        allow_log_groups_to_use_key(self.waf_log_key)
         # WAF only delivers to log groups whose name starts with aws-waf-logs-.
         self.waf_log_group = logs.LogGroup(
             self,

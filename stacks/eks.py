@@ -35,7 +35,7 @@ from config.kubernetes import SUPPORTED_VERSIONS, KubernetesVersionInfo
 from k8s_charts.cluster_autoscaler import ClusterAutoscalerChart, ClusterAutoscalerValues
 from k8s_charts.platform import AppNamespaceChart, AppSecretsChart, AppSecretsValues
 from stacks.base import TechLibStack
-from stacks.common import checkov_skip, log_retention, nag_acknowledge
+from stacks.common import allow_log_groups_to_use_key, checkov_skip, log_retention, nag_acknowledge
 from stacks.constructs.eks_addons import EksAddons
 from stacks.constructs.eks_controllers import PlatformControllers
 from stacks.constructs.eks_node_group import ManagedNodeGroup, node_role
@@ -139,20 +139,7 @@ class EksStack(TechLibStack):
             enable_key_rotation=True,
             removal_policy=retain,
         )
-        self.key.add_to_resource_policy(
-            iam.PolicyStatement(
-                principals=[iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com")],
-                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                resources=["*"],
-                conditions={
-                    "ArnEquals": {
-                        "kms:EncryptionContext:aws:logs:arn": (
-                            f"arn:{self.partition}:logs:{self.region}:{self.account}:log-group:/aws/eks/{settings.cluster_name}/cluster"
-                        )
-                    }
-                },
-            )
-        )
+        allow_log_groups_to_use_key(self.key, log_groups=[f"/aws/eks/{settings.cluster_name}/cluster"])
         # EKS writes control-plane logs to this fixed name; creating it first gives it retention and the key.
         self.control_plane_logs = logs.LogGroup(
             self,

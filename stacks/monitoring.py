@@ -55,7 +55,7 @@ from config import AppConfig
 from k8s_charts import monitoring as charts
 from k8s_charts import prometheus_config as prom
 from stacks.base import TechLibStack
-from stacks.common import log_retention, nag_acknowledge
+from stacks.common import allow_log_groups_to_use_key, log_retention, nag_acknowledge
 from stacks.constructs.eks_addons import ADDON_VERSIONS
 from stacks.constructs.pod_identity import PodIdentityRole
 from stacks.names import AwsNames, K8sNames, NodeGroups
@@ -459,22 +459,10 @@ class MonitoringStack(TechLibStack):
         }
 
     def _allow_log_groups_to_use_key(self) -> None:
-        arn = f"arn:{self.partition}:logs:{self.region}:{self.account}:log-group:"
-        self.key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="AllowMonitoringLogGroups",
-                principals=[iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com")],
-                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                resources=["*"],
-                conditions={
-                    "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": [
-                            arn + charts.app_log_group(self.prefix, "*"),
-                            arn + LOOKUP_LOG_GROUP.format(prefix=self.prefix),
-                        ]
-                    }
-                },
-            )
+        allow_log_groups_to_use_key(
+            self.key,
+            log_groups=[charts.app_log_group(self.prefix, "*"), LOOKUP_LOG_GROUP.format(prefix=self.prefix)],
+            sid="AllowMonitoringLogGroups",
         )
 
     # -- the cluster side --

@@ -12,7 +12,6 @@ from typing import Any
 import aws_cdk as cdk
 import jsii
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -20,7 +19,7 @@ from constructs import Construct
 from config import AppConfig
 from config.schema import NetworkConfig
 from stacks.base import TechLibStack
-from stacks.common import log_retention
+from stacks.common import allow_log_groups_to_use_key, log_retention
 from stacks.names import Ports
 
 # Subnet group name -> (config field, subnet type). The names become the subnet construct ids.
@@ -122,18 +121,7 @@ class NetworkStack(TechLibStack):
             enable_key_rotation=True,
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
-        self.flow_log_key.add_to_resource_policy(
-            iam.PolicyStatement(
-                principals=[iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com")],
-                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                resources=["*"],
-                conditions={
-                    "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": f"arn:{self.partition}:logs:{self.region}:{self.account}:*"
-                    }
-                },
-            )
-        )
+        allow_log_groups_to_use_key(self.flow_log_key)
         self.flow_log_group = logs.LogGroup(
             self,
             "FlowLogGroup",
