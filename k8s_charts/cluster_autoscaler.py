@@ -22,7 +22,8 @@ import cdk8s
 from cdk8s_plus_27 import k8s
 from constructs import Construct
 
-from stacks.names import K8sNames, Ports
+from k8s_charts.network_policies import metrics_only_from_monitoring
+from stacks.names import Ports
 
 NAME = "cluster-autoscaler"
 NAMESPACE = "kube-system"
@@ -162,30 +163,13 @@ class ClusterAutoscalerChart(cdk8s.Chart):
             ),
         )
 
-        self.network_policy = k8s.KubeNetworkPolicy(
+        self.network_policy = metrics_only_from_monitoring(
             self,
             "NetworkPolicy",
-            metadata=k8s.ObjectMeta(name=NAME, labels=LABELS),
-            spec=k8s.NetworkPolicySpec(
-                pod_selector=k8s.LabelSelector(match_labels=APP_LABELS),
-                policy_types=["Ingress"],
-                ingress=[
-                    k8s.NetworkPolicyIngressRule(
-                        from_=[
-                            k8s.NetworkPolicyPeer(
-                                namespace_selector=k8s.LabelSelector(
-                                    match_labels={"kubernetes.io/metadata.name": K8sNames.MONITORING_NAMESPACE}
-                                )
-                            )
-                        ],
-                        ports=[
-                            k8s.NetworkPolicyPort(
-                                protocol="TCP", port=k8s.IntOrString.from_number(Ports.CLUSTER_AUTOSCALER_METRICS)
-                            )
-                        ],
-                    )
-                ],
-            ),
+            name=NAME,
+            labels=LABELS,
+            selector=APP_LABELS,
+            port=k8s.IntOrString.from_number(Ports.CLUSTER_AUTOSCALER_METRICS),
         )
 
     @staticmethod

@@ -34,6 +34,7 @@ from cdk8s_plus_27 import k8s
 from constructs import Construct
 
 from k8s_charts import prometheus_config as prom
+from k8s_charts.network_policies import metrics_only_from_monitoring
 from k8s_charts.platform import EXTERNAL_SECRETS_API, pod_security_labels
 from k8s_charts.web_workload import checkov_skip_annotations
 from stacks.names import K8sKeys, K8sNames, Ports
@@ -280,28 +281,8 @@ class Exporter(Construct):
                 ports=[k8s.ServicePort(name=K8sNames.METRICS_PORT, port=port, target_port=probe_port)],
             ),
         )
-        # Only Prometheus (the monitoring namespace) may read the metrics (enforced once the VPC CNI's
-        # network policy agent is on; a no-op until then).
-        self.network_policy = k8s.KubeNetworkPolicy(
-            self,
-            "NetworkPolicy",
-            metadata=k8s.ObjectMeta(name=name, labels=selector),
-            spec=k8s.NetworkPolicySpec(
-                pod_selector=k8s.LabelSelector(match_labels=selector),
-                policy_types=["Ingress"],
-                ingress=[
-                    k8s.NetworkPolicyIngressRule(
-                        from_=[
-                            k8s.NetworkPolicyPeer(
-                                namespace_selector=k8s.LabelSelector(
-                                    match_labels={"kubernetes.io/metadata.name": K8sNames.MONITORING_NAMESPACE}
-                                )
-                            )
-                        ],
-                        ports=[k8s.NetworkPolicyPort(protocol="TCP", port=probe_port)],
-                    )
-                ],
-            ),
+        self.network_policy = metrics_only_from_monitoring(
+            self, "NetworkPolicy", name=name, labels=selector, selector=selector, port=probe_port
         )
 
 

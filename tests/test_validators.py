@@ -21,6 +21,7 @@ import yaml
 from aws_cdk import aws_s3 as s3
 
 import app as techlib_app
+from stacks.common import checkov_skip
 from tests.conftest import ROOT, Synthesized, new_app
 from tests.manifests import applied_manifests
 
@@ -135,3 +136,15 @@ def test_checkov_passes_every_applied_kubernetes_object(prod: Synthesized, tmp_p
         (tmp_path / name).write_text(yaml.safe_dump(obj, sort_keys=False))
     outcome = _checkov(["--directory", str(tmp_path), "--framework", "kubernetes"])
     assert outcome["failed"] == [], "\n".join(outcome["failed"])
+
+
+def test_checkov_skip_records_each_check_once(tmp_path: Path) -> None:
+    """Aspects run again on a forced re-synthesis; the recorded suppressions must not pile up."""
+    stack = cdk.Stack(new_app(tmp_path), "Probe")
+    bucket = s3.CfnBucket(stack, "Bucket")
+    checkov_skip(bucket, "CKV_AWS_18", "first")
+    checkov_skip(bucket, "CKV_AWS_18", "again")
+    checkov_skip(bucket, "CKV_AWS_21", "other")
+    assert bucket.get_metadata("checkov") == {
+        "skip": [{"id": "CKV_AWS_18", "comment": "first"}, {"id": "CKV_AWS_21", "comment": "other"}]
+    }
