@@ -46,6 +46,10 @@ PROMETHEUS_ANNOTATIONS = {"prometheus.io/scrape": "true", "prometheus.io/port": 
 PULL_POLICY_CHECKOV_SKIP = {
     "CKV_K8S_15": "the seed's imagePullPolicy IfNotPresent: release tags are immutable in ECR and latest is rejected in prod",
 }
+LATEST_TAG_CHECKOV_SKIP = {
+    "CKV_K8S_14": "only where the configuration allows latest (dev, allow_latest_tag; prod rejects it): dev follows "
+    "the application's main branch and pulls on every start",
+}
 WORKLOAD_CHECKOV_SKIPS = {
     "CKV_K8S_43": "images are pinned by release tag from configuration; CI deploys by tag (seed), not by digest",
     "CKV_K8S_40": "the seed's images create and run as uid 1001 (Dockerfiles); runAsNonRoot is enforced",
@@ -154,7 +158,7 @@ def _readiness(path: str, port: int) -> HttpProbe:
 
 
 def _checkov_skips(image: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    skips = dict(PULL_POLICY_CHECKOV_SKIP) if pull_policy(image) == "IfNotPresent" else {}
+    skips = dict(PULL_POLICY_CHECKOV_SKIP) if pull_policy(image) == "IfNotPresent" else dict(LATEST_TAG_CHECKOV_SKIP)
     return {**skips, **WORKLOAD_CHECKOV_SKIPS, **(extra or {})}
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from aws_cdk.assertions import Template
 
 import app as techlib_app
 from config import AppConfig, load_config
+from tests.validators import BackgroundRun, start_all
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -39,6 +40,7 @@ class Synthesized:
     built: techlib_app.TechLibApp
     assembly: cdk.cx_api.CloudAssembly
     outdir: Path
+    validators: dict[str, BackgroundRun] = field(default_factory=dict)
 
     @property
     def config(self) -> AppConfig:
@@ -64,15 +66,27 @@ def synthesize(env: str, outdir: Path, **overrides: Any) -> Synthesized:
     return Synthesized(built=built, assembly=assembly, outdir=outdir)
 
 
-@pytest.fixture(scope="session")
-def prod(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    """The prod environment (the design document), synthesized once for the whole session."""
-    return synthesize("prod", tmp_path_factory.mktemp("cdk.out.prod"))
+def _with_validators(synth: Synthesized, scratch: Path) -> Iterator[Synthesized]:
+    synth.validators = start_all(synth.template_files(), scratch)
+    yield synth
+    for run in synth.validators.values():
+        run.stop()
 
 
 @pytest.fixture(scope="session")
-def dev(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    return synthesize("dev", tmp_path_factory.mktemp("cdk.out.dev"))
+def prod(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synthesized]:
+    """The prod environment (the design document), synthesized once for the whole session.
+
+    cfn-lint and checkov start on it in the background right away (tests/validators.py).
+    """
+    synth = synthesize("prod", tmp_path_factory.mktemp("cdk.out.prod"))
+    yield from _with_validators(synth, tmp_path_factory.mktemp("validators.prod"))
+
+
+@pytest.fixture(scope="session")
+def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synthesized]:
+    synth = synthesize("dev", tmp_path_factory.mktemp("cdk.out.dev"))
+    yield from _with_validators(synth, tmp_path_factory.mktemp("validators.dev"))
 
 
 @pytest.fixture(scope="session")

@@ -804,3 +804,15 @@ def test_config_accepts_a_foreign_ingress_host_with_its_own_certificate() -> Non
 def test_config_rejects_an_alb_log_expiration_out_of_range(days: int) -> None:
     with pytest.raises(ConfigError, match=r"^workloads.alb_log_expiration_days: invalid value"):
         load_config("prod", overrides={"workloads": {"alb_log_expiration_days": days}})
+
+
+@pytest.mark.parametrize(("name", "tier"), APPS)
+def test_only_an_allowed_latest_tag_is_excused_from_the_fixed_tag_check(
+    prod_manifest: Manifest, dev_manifest: Manifest, name: str, tier: str
+) -> None:
+    def skipped(manifest: Manifest) -> set[str]:
+        annotations = find(manifest, "Deployment", name)["metadata"]["annotations"]
+        return {value.split("=", 1)[0] for key, value in annotations.items() if key.startswith("checkov.io/skip")}
+
+    assert "CKV_K8S_14" in skipped(dev_manifest)
+    assert "CKV_K8S_14" not in skipped(prod_manifest)

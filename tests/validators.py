@@ -1,0 +1,112 @@
+"""The external validators (cfn-lint, checkov), started in the background on a synthesized assembly.
+
+They start as soon as a session fixture has synthesized an environment, so they run on the second
+core while the rest of the suite reads the same templates; the validator tests only collect results.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.manifests import applied_manifests
+
+ROOT = Path(__file__).resolve().parent.parent
+CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
+CFN_LINT = ROOT / ".venv" / "bin" / "cfn-lint"
+TIMEOUT_S = 900
+
+
+@dataclass
+class BackgroundRun:
+    """One validator process; `result()` waits for it (once) and returns its output."""
+
+    command: list[str]
+    process: subprocess.Popen[str] = field(init=False)
+    _result: subprocess.CompletedProcess[str] | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+
+    def result(self) -> subprocess.CompletedProcess[str]:
+        if self._result is None:
+            stdout, stderr = self.process.communicate(timeout=TIMEOUT_S)
+            self._result = subprocess.CompletedProcess(self.command, self.process.returncode, stdout, stderr)
+        return self._result
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+
+def all_manifests(template_files: list[Path]) -> list[dict[str, Any]]:
+    objects: list[dict[str, Any]] = []
+    for path in template_files:
+        objects.extend(applied_manifests(json.loads(path.read_text())))
+    return objects
+
+
+def cfn_lint(template_files: list[Path]) -> BackgroundRun:
+    config = ROOT / ".cfnlintrc.yaml"
+    return BackgroundRun(
+        [str(CFN_LINT), "--config-file", str(config), "--format", "parseable", "--", *map(str, template_files)]
+    )
+
+
+def checkov(directory: Path, framework: str) -> BackgroundRun:
+    config = ROOT / ".checkov.yaml"
+    return BackgroundRun(
+        [
+            str(CHECKOV),
+            "--config-file",
+            str(config),
+            "--output",
+            "json",
+            "--directory",
+            str(directory),
+            "--framework",
+            framework,
+        ]
+    )
+
+
+def start_all(template_files: list[Path], scratch: Path) -> dict[str, BackgroundRun]:
+    """cfn-lint and checkov on the templates, checkov's Kubernetes checks on every applied object."""
+    templates_dir, manifests_dir = scratch / "templates", scratch / "manifests"
+    templates_dir.mkdir()
+    manifests_dir.mkdir()
+    # checkov gets the templates alone: cdk.out also holds the CDK's own Lambda asset bundles.
+    for path in template_files:
+        (templates_dir / path.name).write_text(path.read_text())
+    for index, obj in enumerate(all_manifests(template_files)):
+        name = f"{index:03d}-{obj['kind']}-{obj['metadata'].get('name', 'x')}.yaml".lower()
+        (manifests_dir / name).write_text(yaml.safe_dump(obj, sort_keys=False))
+    return {
+        "cfn-lint": cfn_lint(template_files),
+        "checkov-cloudformation": checkov(templates_dir, "cloudformation"),
+        "checkov-kubernetes": checkov(manifests_dir, "kubernetes"),
+    }
+
+
+def checkov_outcome(run: BackgroundRun) -> dict[str, Any]:
+    result = run.result()
+    assert result.returncode in (0, 1), result.stderr[-3000:]
+    data = json.loads(result.stdout) if result.stdout.strip() else []
+    reports = data if isinstance(data, list) else [data]
+    return {
+        "failed": [
+            f"{c['check_id']} {c['resource']} ({c.get('file_path', '')}): {c['check_name']}"
+            for r in reports
+            for c in r.get("results", {}).get("failed_checks", [])
+        ],
+        "passed": sum(r.get("summary", {}).get("passed", 0) for r in reports),
+        "parsing_errors": sum(r.get("summary", {}).get("parsing_errors", 0) for r in reports),
+    }
