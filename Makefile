@@ -79,8 +79,8 @@ diff-online: synth
 baseline: synth
 	$(BIN)/python scripts/offline_diff.py --env $(ENV) --update
 
-manifests: $(VENV)/.installed
-	$(BIN)/python scripts/render_manifests.py --env $(ENV) --out dist
+manifests: synth
+	$(BIN)/python scripts/render_manifests.py --env $(ENV) --out dist --assembly cdk.out
 
 diagram: synth
 	$(BIN)/python scripts/diagram.py --assembly cdk.out --out docs/architecture --readme README.md

@@ -1,14 +1,18 @@
-"""`make manifests`: render the cdk8s charts to dist/*.k8s.yaml for review, without the CDK app.
+"""`make manifests`: the Kubernetes objects for review, as dist/*.k8s.yaml.
 
-Values that only exist after a deploy (security group ids, an issued certificate's ARN) are shown as
-`<...>` placeholders; everything else is exactly what WorkloadsStack applies.
+- `<prefix>-workloads.k8s.yaml`: the workloads chart rendered without the CDK app; values that only
+  exist after a deploy (security group ids, an issued certificate's ARN) are `<...>` placeholders.
+- with `--assembly cdk.out`, also `<stack>.applied.k8s.yaml` per stack: every object the cluster
+  applies (platform, autoscaler, workloads, monitoring), read back from the synthesized templates;
+  CloudFormation tokens (ARNs, endpoints) appear as TOKEN.
 
-    python scripts/render_manifests.py --env prod --out dist
+    python scripts/render_manifests.py --env prod --out dist [--assembly cdk.out]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -17,6 +21,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import cdk8s
+import yaml
 
 from config import AppConfig, ConfigError, load_config
 from k8s_charts.workloads import (
@@ -25,6 +30,7 @@ from k8s_charts.workloads import (
     alb_log_bucket_name,
     issues_alb_certificate,
 )
+from scripts.applied_manifests import applied_manifests
 
 
 def review_values(config: AppConfig) -> WorkloadsValues:
@@ -52,17 +58,33 @@ def render(config: AppConfig, out: Path) -> list[Path]:
     return sorted(out.glob("*.k8s.yaml"))
 
 
+def render_assembly(assembly: Path, out: Path) -> list[Path]:
+    """One YAML stream per stack with every Kubernetes object its manifest resources apply."""
+    written = []
+    for template in sorted(assembly.glob("*.template.json")):
+        objects = applied_manifests(json.loads(template.read_text()))
+        if objects:
+            path = out / f"{template.name.removesuffix('.template.json')}.applied.k8s.yaml"
+            path.write_text(yaml.safe_dump_all(objects, sort_keys=False))
+            written.append(path)
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--env", default="prod", help="environment (config/<env>.yaml)")
     parser.add_argument("--out", default="dist", type=Path, help="output directory")
+    parser.add_argument("--assembly", type=Path, help="also write what a synthesized cdk.out applies")
     args = parser.parse_args(argv)
     try:
         config = load_config(args.env)
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
-    for path in render(config, args.out):
+    written = render(config, args.out)
+    if args.assembly:
+        written += render_assembly(args.assembly, args.out)
+    for path in written:
         print(f"  wrote {path}")
     return 0
 

@@ -17,6 +17,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 
 from config import AppConfig, load_config
 from config.kubernetes import SUPPORTED_VERSIONS
+from scripts.applied_manifests import applied_manifests, manifest_payloads
 from stacks.base import TechLibStack
 from stacks.constructs.eks_controllers import (
     ALB_CONTROLLER_POLICY,
@@ -29,7 +30,6 @@ from stacks.constructs.eks_node_group import SYSCTL_FLOORS
 from stacks.eks import EksStack, support_warning
 from stacks.network import NetworkStack
 from tests.conftest import Synthesized, new_app
-from tests.manifests import applied_manifests, manifest_payloads
 
 LAMBDA_PAYLOAD_LIMIT = 256 * 1024
 SEED_NODE_GROUPS = {

@@ -25,9 +25,9 @@ from k8s_charts.workloads import (
     issues_alb_certificate,
     pull_policy,
 )
-from scripts.render_manifests import render
+from scripts.render_manifests import render, render_assembly
 from stacks.names import AwsNames, HealthPaths, K8sNames, PathPatterns, Ports
-from tests.conftest import ROOT
+from tests.conftest import ROOT, Synthesized
 
 Manifest = list[dict[str, Any]]
 
@@ -816,3 +816,13 @@ def test_only_an_allowed_latest_tag_is_excused_from_the_fixed_tag_check(
 
     assert "CKV_K8S_14" in skipped(dev_manifest)
     assert "CKV_K8S_14" not in skipped(prod_manifest)
+
+
+def test_make_manifests_also_writes_every_object_the_cluster_applies(prod: Synthesized, tmp_path: Path) -> None:
+    written = render_assembly(prod.outdir, tmp_path)
+    assert {path.name for path in written} == {
+        f"{stack.stack_name}.applied.k8s.yaml"
+        for stack in (prod.built.eks, prod.built.workloads, prod.built.monitoring)
+    }
+    kinds = {doc["kind"] for path in written for doc in yaml.safe_load_all(path.read_text())}
+    assert {"Namespace", "Deployment", "Service", "HorizontalPodAutoscaler", "Ingress", "ExternalSecret"} <= kinds

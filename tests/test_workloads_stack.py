@@ -13,6 +13,7 @@ from aws_cdk.assertions import Match, Template
 
 from config import load_config
 from k8s_charts.workloads import ALB_LOG_PREFIX
+from scripts.applied_manifests import _flatten, applied_manifests, manifest_payloads
 from stacks.cache import CacheStack
 from stacks.database import DatabaseStack
 from stacks.eks import EksStack
@@ -20,7 +21,6 @@ from stacks.names import K8sNames
 from stacks.network import NetworkStack
 from stacks.workloads import ALB_HOSTNAME_JSON_PATH, WorkloadsStack
 from tests.conftest import Synthesized, new_app
-from tests.manifests import _flatten, applied_manifests, manifest_payloads
 
 MANIFEST = "Custom::AWSCDK-EKS-KubernetesResource"
 OBJECT_VALUE = "Custom::AWSCDK-EKS-KubernetesObjectValue"

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from tests.manifests import applied_manifests
+from scripts.applied_manifests import applied_manifests
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"

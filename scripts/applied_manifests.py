@@ -20,7 +20,7 @@ def _flatten(value: Any) -> str:
         return value
     if isinstance(value, dict) and "Fn::Join" in value:
         separator, parts = value["Fn::Join"]
-        return separator.join(_flatten(part) for part in parts)
+        return str(separator).join(_flatten(part) for part in parts)
     return PLACEHOLDER
 
 
