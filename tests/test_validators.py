@@ -18,6 +18,7 @@ import pytest
 from aws_cdk import aws_s3 as s3
 
 import app as techlib_app
+from scripts.suppressions import collect as collect_suppressions
 from stacks.common import checkov_skip
 from tests.conftest import Synthesized, new_app
 from tests.validators import all_manifests, checkov_outcome
@@ -95,3 +96,12 @@ def test_checkov_skip_records_each_check_once(tmp_path: Path) -> None:
     assert bucket.get_metadata("checkov") == {
         "skip": [{"id": "CKV_AWS_18", "comment": "first"}, {"id": "CKV_AWS_21", "comment": "other"}]
     }
+
+
+@pytest.mark.parametrize("env", ["prod", "dev"])
+def test_every_acknowledged_finding_carries_a_specific_reason(env: str, request: pytest.FixtureRequest) -> None:
+    synth: Synthesized = request.getfixturevalue(env)
+    rows = collect_suppressions(synth.outdir)
+    assert rows, "no acknowledgements found: the collector is broken"
+    vague = [(stack, where, rule) for stack, where, rule, reason in rows if len(reason.split()) < 6]
+    assert vague == []
