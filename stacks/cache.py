@@ -18,20 +18,16 @@ from constructs import Construct
 
 from config import AppConfig
 from stacks.base import TechLibStack
-from stacks.common import allow_log_groups_to_use_key, log_retention, nag_acknowledge
+from stacks.common import (
+    DEPENDENT_REMOVAL,
+    STATEFUL_REMOVAL,
+    allow_log_groups_to_use_key,
+    log_retention,
+    nag_acknowledge,
+)
 from stacks.names import Ports
 from stacks.network import NetworkStack
 
-REPLICATION_GROUP_REMOVAL = {
-    "snapshot": cdk.RemovalPolicy.SNAPSHOT,
-    "retain": cdk.RemovalPolicy.RETAIN,
-    "destroy": cdk.RemovalPolicy.DESTROY,
-}
-DEPENDENT_REMOVAL = {
-    "snapshot": cdk.RemovalPolicy.RETAIN,
-    "retain": cdk.RemovalPolicy.RETAIN,
-    "destroy": cdk.RemovalPolicy.DESTROY,
-}
 # ElastiCache AUTH tokens: 16-128 printable characters without @, " or /. Letters and digits only,
 # so the token also survives shells, URLs and environment variables unquoted.
 AUTH_TOKEN_LENGTH = 64
@@ -150,7 +146,7 @@ class CacheStack(TechLibStack):
             ],
             tags=[cdk.CfnTag(key="Name", value=f"{prefix}-redis-cluster")],
         )
-        self.replication_group.apply_removal_policy(REPLICATION_GROUP_REMOVAL[cache.removal_policy])
+        self.replication_group.apply_removal_policy(STATEFUL_REMOVAL[cache.removal_policy])
 
         self.primary_endpoint_address: str = self.replication_group.attr_primary_end_point_address
         self.reader_endpoint_address: str = self.replication_group.attr_reader_end_point_address

@@ -79,3 +79,18 @@ def allow_log_groups_to_use_key(key: kms.IKey, *, log_groups: Sequence[str] = ("
             conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": arns[0] if len(arns) == 1 else arns}},
         )
     )
+
+
+# The configured removal policy of a stateful resource (`database.removal_policy`, `cache.removal_policy`),
+# and what follows for what depends on its snapshots: the key that encrypts them, the credentials they
+# were taken with, the logs of the same period are kept whenever the data is.
+STATEFUL_REMOVAL = {
+    "snapshot": cdk.RemovalPolicy.SNAPSHOT,
+    "retain": cdk.RemovalPolicy.RETAIN,
+    "destroy": cdk.RemovalPolicy.DESTROY,
+}
+DEPENDENT_REMOVAL = {
+    "snapshot": cdk.RemovalPolicy.RETAIN,
+    "retain": cdk.RemovalPolicy.RETAIN,
+    "destroy": cdk.RemovalPolicy.DESTROY,
+}

@@ -22,22 +22,16 @@ from constructs import Construct
 from config import AppConfig
 from config.aurora import engine_version_attribute
 from stacks.base import TechLibStack
-from stacks.common import allow_log_groups_to_use_key, log_retention, nag_acknowledge
+from stacks.common import (
+    DEPENDENT_REMOVAL,
+    STATEFUL_REMOVAL,
+    allow_log_groups_to_use_key,
+    log_retention,
+    nag_acknowledge,
+)
 from stacks.names import Ports
 from stacks.network import NetworkStack
 
-# What the config's removal policy means for the cluster and for what its snapshots depend on
-# (the key that encrypts them, the credentials they were taken with, the logs of the same period).
-CLUSTER_REMOVAL = {
-    "snapshot": cdk.RemovalPolicy.SNAPSHOT,
-    "retain": cdk.RemovalPolicy.RETAIN,
-    "destroy": cdk.RemovalPolicy.DESTROY,
-}
-DEPENDENT_REMOVAL = {
-    "snapshot": cdk.RemovalPolicy.RETAIN,
-    "retain": cdk.RemovalPolicy.RETAIN,
-    "destroy": cdk.RemovalPolicy.DESTROY,
-}
 PERFORMANCE_INSIGHTS_RETENTION = {
     7: rds.PerformanceInsightRetention.DEFAULT,
     731: rds.PerformanceInsightRetention.LONG_TERM,
@@ -192,7 +186,7 @@ class DatabaseStack(TechLibStack):
             enable_performance_insights=True,
             performance_insight_retention=pi_retention,
             performance_insight_encryption_key=self.kms_key,
-            removal_policy=CLUSTER_REMOVAL[db.removal_policy],
+            removal_policy=STATEFUL_REMOVAL[db.removal_policy],
         )
         self.cluster.node.add_dependency(self.log_group)
         cdk.Tags.of(self.cluster).add("Name", f"{prefix}-db-cluster")
