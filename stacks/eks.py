@@ -39,9 +39,9 @@ from stacks.common import allow_log_groups_to_use_key, checkov_skip, log_retenti
 from stacks.constructs.eks_addons import EksAddons
 from stacks.constructs.eks_controllers import PlatformControllers
 from stacks.constructs.eks_node_group import ManagedNodeGroup, node_role
+from stacks.names import NodeGroups
 from stacks.network import NetworkStack
 
-SYSTEM_NODE_GROUP = "system-nodes"
 # eksctl's logTypes spelling (the configuration's) -> the construct's enum.
 LOG_TYPES = {
     "api": eks.ClusterLoggingTypes.API,
@@ -221,7 +221,7 @@ class EksStack(TechLibStack):
             for addon in self.addons.after_nodes:
                 addon.node.add_dependency(group.nodegroup)
 
-        system_labels = settings.node_group(SYSTEM_NODE_GROUP).labels
+        system_labels = settings.node_group(NodeGroups.SYSTEM).labels
         prerequisites: list[IDependable] = [
             *(group.nodegroup for group in self.node_groups.values()),
             *self.addons.before_nodes,

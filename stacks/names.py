@@ -6,6 +6,8 @@ the Prometheus scrape targets import these, so the layers cannot drift apart.
 
 from __future__ import annotations
 
+from config.schema import EksConfig
+
 
 class Ports:
     HTTP = 80
@@ -51,8 +53,8 @@ class K8sNames:
 class NodeGroups:
     """EKS managed node groups (config.eks.node_groups) the cluster and the workloads refer to by name."""
 
-    APP = "app-nodes"
-    SYSTEM = "system-nodes"
+    # The two groups the configuration must define (config.schema.EksConfig checks them).
+    APP, SYSTEM = EksConfig.REQUIRED_NODE_GROUPS
 
 
 class K8sKeys:
