@@ -127,7 +127,8 @@ def _to_change(
         stack=stack,
         logical_id=lid,
         resource_type=str(raw.get("newType") or raw.get("oldType")),
-        impact=str(raw.get("impact")),
+        # Custom resources have no specification: the library reports NO_CHANGE for an updated one.
+        impact="WILL_UPDATE" if raw.get("impact") == "NO_CHANGE" else str(raw.get("impact")),
         old=before,
         new=after,
         props={
