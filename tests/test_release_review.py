@@ -136,10 +136,11 @@ def test_replaced_data_key_fails(
 
     code, out = _gate(prod, baseline, tmp_path, capsys, {"-Database": new_id})
     assert code == 1
-    _red(out, "kms", "SCHEDULED FOR DELETION", "it encrypts")
+    # The app's keys are retained: the old key is orphaned, still a red line naming what it encrypts.
+    _red(out, "kms", "would be", "it encrypts")
 
 
-def test_removed_data_key_is_scheduled_for_deletion(
+def test_removed_data_key_fails(
     prod: Synthesized, baseline: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     def drop_key(template: Template) -> None:
@@ -150,7 +151,7 @@ def test_removed_data_key_is_scheduled_for_deletion(
 
     code, out = _gate(prod, baseline, tmp_path, capsys, {"-BackupDr": drop_key})
     assert code == 1
-    _red(out, "kms", "SCHEDULED FOR DELETION")
+    _red(out, "kms", "TechLib-prod-BackupDr/BackupVault")
 
 
 # ------------------------------------------------------------------------------------- protection

@@ -226,12 +226,12 @@ def audit(change: ResourceChange) -> Iterator[Finding]:
     for path, before, after in leaf_diffs(
         (change.old or {}).get("Properties") or {}, (change.new or {}).get("Properties") or {}
     ):
-        if (
-            any(part.split("[")[0] in AUDIT_LOG_SWITCHES for part in path.split("."))
-            and after is MISSING
-            and before is not MISSING
-        ):
+        if not any(part.split("[")[0] in AUDIT_LOG_SWITCHES for part in path.split(".")):
+            continue
+        if after is MISSING and before is not MISSING:
             reasons.append(f"{path}: {short(before)} → (absent)")
+        elif isinstance(before, list) and isinstance(after, list) and any(item not in after for item in before):
+            reasons.append(f"{path}: {short([i for i in before if i not in after])} no longer logged")
     if (
         change.resource_type == "AWS::S3::Bucket"
         and change.old_prop("LoggingConfiguration")
