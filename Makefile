@@ -14,7 +14,8 @@ CDK := node_modules/.bin/cdk
 CDK_FLAGS := --no-lookups --no-notices --no-version-reporting
 # Extra cdk arguments, e.g. CDK_ARGS="-c imageTag=<git-sha>" (a release of one exact image).
 CDK_ARGS ?=
-# Extra scripts/offline_diff.py arguments, e.g. DIFF_ARGS="--baseline-ref origin/main" or "--accept STACK/ID".
+# Extra scripts/offline_diff.py arguments, e.g. DIFF_ARGS="--baseline-ref origin/main" or "--accept STACK/ID"
+# (broadened IAM/SG access fails prod and warns for other environments; "--broadening fail|warn" overrides).
 DIFF_ARGS ?=
 # prod asks before IAM/security-group widening; dev deploys unattended. CI passes never for prod: the
 # `prod` GitHub environment's reviewers approve after reading the plan.
@@ -30,7 +31,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 help:
 	@echo "make synth   synthesize every stack of ENV=$(ENV) into cdk.out (no AWS credentials needed)"
 	@echo "make test    lint + type check + tests + validators (cfn-lint, cdk-nag, checkov, kubernetes-validate)"
-	@echo "make diff    offline diff of cdk.out against the committed baseline; fails on stateful replacements"
+	@echo "make diff    offline release review of cdk.out against the committed baseline; fails on every danger"
 	@echo "make manifests  render the Kubernetes manifests to dist/ for review"
 	@echo "make deploy  cdk deploy --all for ENV (needs AWS credentials; prod asks before security widening)"
 	@echo "make security-scan  checkov over the workflows and the repository (secrets)"

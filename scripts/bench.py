@@ -1,7 +1,8 @@
 """Benchmark for this machine: median wall time of the full synth, an empty one-stack app (the floor),
 and the test command; their ratios; and the synth's peak memory (all processes of the run together).
 
-    make bench                       # 3 synth runs each, 1 test run
+    make bench                       # 3 synth runs each, 1 test run, the release review of the prod synth
+    .venv/bin/python scripts/bench.py --review-only prod=cdk.out dev=cdk.out.dev   # only the review gate
     .venv/bin/python scripts/bench.py --synth-runs 5 --test-runs 3 --json bench/results/latest.json
 """
 
@@ -77,13 +78,49 @@ def median_run(command: list[str], cwd: Path, runs: int) -> tuple[float, int]:
     return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
+def review_seconds(env: str, assembly: Path, runs: int = 3) -> float:
+    """The release review (`make diff` after synth) of one synthesized environment; exit 1 (dangers) counts."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = subprocess.run(
+            [str(PYTHON), "scripts/offline_diff.py", "--env", env, "--assembly", str(assembly), "--color", "never"],
+            cwd=ROOT,
+            env=ENV,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        times.append(time.perf_counter() - start)
+        if result.returncode not in (0, 1):
+            sys.exit(f"the review of {assembly} failed ({result.returncode}): {result.stderr.strip()}")
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--review-only",
+        nargs="+",
+        metavar="ENV=ASSEMBLY",
+        help="only time the release review of these synthesized assemblies (goal: all together under 10 s)",
+    )
     parser.add_argument("--synth-runs", type=int, default=3)
     parser.add_argument("--test-runs", type=int, default=1)
     parser.add_argument("--env", default="prod")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
+    if args.review_only:
+        pairs = [pair.split("=", 1) for pair in args.review_only]
+        reviews = {env: review_seconds(env, Path(assembly)) for env, assembly in pairs}
+        total = sum(reviews.values())
+        print(
+            json.dumps(
+                {"review_s": {k: round(v, 2) for k, v in reviews.items()}, "review_total_s": round(total, 2)}, indent=2
+            )
+        )
+        print(f"release review of {', '.join(reviews)}: {total:.2f} s (goal < 10 s)")
+        return
 
     with tempfile.TemporaryDirectory() as scratch:
         scratch_dir = Path(scratch)
@@ -112,6 +149,7 @@ def main() -> None:
             str(scratch_dir / "empty"),
         ]
         empty, empty_peak = median_run(empty_cmd, scratch_dir, args.synth_runs)
+        review = review_seconds(args.env, scratch_dir / "full")
     tests, tests_peak = median_run(["make", "test"], ROOT, args.test_runs)
 
     figures = {
@@ -120,6 +158,7 @@ def main() -> None:
         "full_synth_s": round(full, 2),
         "empty_synth_s": round(empty, 2),
         "test_command_s": round(tests, 2),
+        "review_s": round(review, 2),
         "full_over_empty": round(full / empty, 2),
         "tests_over_full": round(tests / full, 2),
         "full_synth_peak_mib": round(full_peak / 2**20),
