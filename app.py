@@ -7,8 +7,12 @@ cdk synth -c env=dev      # the cheaper development environment
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
@@ -127,13 +131,33 @@ def add_validation_plugins(app: cdk.App) -> None:
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
 
 
+# What the CDK CLI adds to cdk.json's context (Makefile: --no-version-reporting; path and asset metadata on).
+CLI_CONTEXT: dict[str, Any] = {
+    "aws:cdk:enable-path-metadata": True,
+    "aws:cdk:enable-asset-metadata": True,
+    "aws:cdk:version-reporting": False,
+    "aws:cdk:bundling-stacks": ["**"],
+}
+
+
+def bare_app_props() -> dict[str, Any]:
+    """`python app.py` without the CLI (no CDK_CONTEXT_JSON): cdk.json's context and feature flags, output in
+    cdk.out, so a debugger or a quick check synthesizes exactly what `cdk synth` does."""
+    if "CDK_CONTEXT_JSON" in os.environ or "CDK_OUTDIR" in os.environ:
+        return {}
+    root = Path(__file__).resolve().parent
+    context = {**CLI_CONTEXT, **json.loads((root / "cdk.json").read_text())["context"]}
+    return {"context": context, "outdir": str(root / "cdk.out")}
+
+
 def main() -> None:
-    app = cdk.App()
+    app = cdk.App(**bare_app_props())
     try:
         config = config_from_context(app)
     except ConfigError as error:
-        # A configuration mistake is the user's to fix: one line, no traceback.
-        print(f"configuration error: {error}", file=sys.stderr)
+        # A configuration mistake is the user's to fix: one line per problem, no traceback.
+        for line in error.lines:
+            print(f"configuration error: {line}", file=sys.stderr)
         sys.exit(2)
     build(app, config)
     app.synth()

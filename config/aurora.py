@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from config.errors import ConfigError
+from collections.abc import Iterator
+
+from config.errors import Loc, Problem
 
 # Aurora PostgreSQL 15 minors still offered for new clusters (15.4 and older are retired; DESIGN.md).
 # Kept to the ones the pinned aws-cdk-lib names (it has no VER_15_16), newest last.
@@ -24,13 +26,13 @@ AURORA_POSTGRES_CLASSES: dict[str, tuple[str, ...]] = {
 }
 
 
-def check_aurora_instance_class(key: str, instance_class: str) -> None:
+def aurora_instance_class_problem(loc: Loc, instance_class: str) -> Iterator[Problem]:
     _, family, size = instance_class.split(".", 2)
     sizes = AURORA_POSTGRES_CLASSES.get(family)
     if sizes is None or size not in sizes:
         allowed = sorted(f"db.{f}.{s}" for f, ss in AURORA_POSTGRES_CLASSES.items() for s in ss[:2])
-        raise ConfigError(
-            key, f"{instance_class!r} is not an Aurora PostgreSQL instance class", ", ".join(allowed) + ", ..."
+        yield Problem(
+            loc, f"{instance_class!r} is not an Aurora PostgreSQL instance class", ", ".join(allowed) + ", ..."
         )
 
 

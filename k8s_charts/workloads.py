@@ -19,6 +19,7 @@ from constructs import Construct
 
 from config import AppConfig
 from config.schema import ImageConfig
+from config.sizing import ScalingRulesConfig, WorkloadSizing
 from k8s_charts.web_workload import (
     AllowedIngress,
     Autoscaling,
@@ -107,6 +108,8 @@ class WorkloadsValues:
     placement: Placement
     alb_subnet_cidrs: tuple[str, ...]
     alb_name: str
+    frontend_sizing: WorkloadSizing
+    backend_sizing: WorkloadSizing
     alb_tags: Mapping[str, str] = field(default_factory=dict)
     alb_log_prefix: str = ALB_LOG_PREFIX
 
@@ -131,6 +134,8 @@ class WorkloadsValues:
             # The internet-facing ALB's nodes (target type ip: the source of every request) live there.
             alb_subnet_cidrs=tuple(config.network.public_subnet_cidrs),
             alb_name=AwsNames.alb(config.resource_prefix),
+            frontend_sizing=config.workloads.frontend,
+            backend_sizing=config.workloads.backend,
             placement=Placement(
                 node_labels=dict(app_nodes.labels),
                 tolerations=tuple(Toleration(key=t.key, value=t.value, effect=t.effect) for t in app_nodes.taints),
@@ -162,20 +167,41 @@ def _checkov_skips(image: str, extra: Mapping[str, str] | None = None) -> dict[s
     return {**skips, **WORKLOAD_CHECKOV_SKIPS, **(extra or {})}
 
 
-BACKEND_SCALING_BEHAVIOR = k8s.HorizontalPodAutoscalerBehaviorV2(
-    scale_down=k8s.HpaScalingRulesV2(
-        stabilization_window_seconds=300,
-        policies=[k8s.HpaScalingPolicyV2(type="Percent", value=50, period_seconds=60)],
-    ),
-    scale_up=k8s.HpaScalingRulesV2(
-        stabilization_window_seconds=60,
+def _scaling_rules(rules: ScalingRulesConfig) -> k8s.HpaScalingRulesV2:
+    return k8s.HpaScalingRulesV2(
+        stabilization_window_seconds=rules.stabilization_window_seconds,
         policies=[
-            k8s.HpaScalingPolicyV2(type="Percent", value=100, period_seconds=60),
-            k8s.HpaScalingPolicyV2(type="Pods", value=2, period_seconds=60),
+            k8s.HpaScalingPolicyV2(type=p.type, value=p.value, period_seconds=p.period_seconds) for p in rules.policies
         ],
-        select_policy="Max",
-    ),
-)
+        select_policy=rules.select_policy,
+    )
+
+
+def _resources(sizing: WorkloadSizing) -> Resources:
+    requests, limits = sizing.resources.requests, sizing.resources.limits
+    return Resources(
+        request_cpu=requests.cpu, request_memory=requests.memory, limit_cpu=limits.cpu, limit_memory=limits.memory
+    )
+
+
+def _autoscaling(sizing: WorkloadSizing, pods_metrics: tuple[PodsMetric, ...] = ()) -> Autoscaling:
+    """The HPA from configuration (workloads.<name>.autoscaling): dev runs smaller than prod's seed numbers."""
+    hpa = sizing.autoscaling
+    behavior = (
+        k8s.HorizontalPodAutoscalerBehaviorV2(
+            scale_down=_scaling_rules(hpa.behavior.scale_down), scale_up=_scaling_rules(hpa.behavior.scale_up)
+        )
+        if hpa.behavior
+        else None
+    )
+    return Autoscaling(
+        min_replicas=hpa.min_replicas,
+        max_replicas=hpa.max_replicas,
+        cpu_utilization=hpa.cpu_utilization,
+        memory_utilization=hpa.memory_utilization,
+        pods_metrics=pods_metrics,
+        behavior=behavior,
+    )
 
 
 class WorkloadsChart(cdk8s.Chart):
@@ -195,10 +221,10 @@ class WorkloadsChart(cdk8s.Chart):
             service_name=K8sNames.FRONTEND_SERVICE,
             ports=[NamedPort("http", Ports.FRONTEND_HTTP)],
             env=Env(values={"VITE_API_BASE_URL": PathPatterns.API_PREFIX, "VITE_ENV": "production"}),
-            resources=Resources(request_cpu="100m", request_memory="128Mi", limit_cpu="200m", limit_memory="256Mi"),
+            resources=_resources(values.frontend_sizing),
             liveness=_liveness(HealthPaths.FRONTEND_LIVENESS, Ports.FRONTEND_HTTP),
             readiness=_readiness(HealthPaths.FRONTEND_READINESS, Ports.FRONTEND_HTTP),
-            autoscaling=Autoscaling(min_replicas=3, max_replicas=15, cpu_utilization=60, memory_utilization=70),
+            autoscaling=_autoscaling(values.frontend_sizing),
             placement=values.placement,
             allowed_ingress=[AllowedIngress(Ports.FRONTEND_HTTP, values.alb_subnet_cidrs)],
             # nginx writes its caches, pid file and temp files; the root filesystem is read-only.
@@ -233,17 +259,13 @@ class WorkloadsChart(cdk8s.Chart):
                 },
                 config_map_keys={"REDIS_HOST": (K8sNames.APP_CONFIG_MAP, K8sKeys.REDIS_HOST)},
             ),
-            resources=Resources(request_cpu="200m", request_memory="256Mi", limit_cpu="500m", limit_memory="512Mi"),
+            resources=_resources(values.backend_sizing),
             liveness=_liveness(HealthPaths.BACKEND_LIVENESS, Ports.BACKEND_HTTP),
             readiness=_readiness(HealthPaths.BACKEND_READINESS, Ports.BACKEND_HTTP),
-            autoscaling=Autoscaling(
-                min_replicas=3,
-                max_replicas=20,
-                cpu_utilization=70,
-                memory_utilization=80,
+            autoscaling=_autoscaling(
+                values.backend_sizing,
                 # Served by prometheus-adapter (observability) from the backend's /metrics.
                 pods_metrics=(PodsMetric(name="http_requests_per_second", average_value="1000m"),),
-                behavior=BACKEND_SCALING_BEHAVIOR,
             ),
             placement=values.placement,
             allowed_ingress=[

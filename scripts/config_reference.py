@@ -1,109 +1,124 @@
-"""Generates the README's configuration reference from the schema itself, so it cannot drift.
+"""Generates the README's configuration reference from config/schema.json, so it cannot drift.
 
-Every leaf key with its prod and dev values; the allowed values are read back from the validator by
-offering each key a value it must reject and quoting the `(allowed: ...)` part of the error.
+Every key with its prod and dev values, what is allowed (the schema's enum, range, pattern text) and
+its description. Keys of list items are written `eks.node_groups[].instance_type`, their values per item.
 
     .venv/bin/python scripts/config_reference.py            # print the Markdown table
     .venv/bin/python scripts/config_reference.py --check    # exit 1 if README.md's table is stale
+    .venv/bin/python scripts/config_reference.py --write    # rewrite it
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import re
 import sys
-import types
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin, get_type_hints
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from config import AppConfig, ConfigError, load_config  # noqa: E402
+from config import load_config  # noqa: E402
+from config.jsonschema import build  # noqa: E402
+from config.loader import EXTENDS  # noqa: E402
 
 BEGIN, END = "<!-- config-reference:begin -->", "<!-- config-reference:end -->"
-REJECTED = {str: "\u0000not-valid\u0000", int: -987654321, bool: "not-a-bool"}
+MISSING = object()
 
 
-def _leaf_type(tp: Any) -> Any:
-    origin = get_origin(tp)
-    if origin in (Union, types.UnionType):
-        return _leaf_type(next(a for a in get_args(tp) if a is not type(None)))
-    return tp
+def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" in prop:
+        return {**defs[prop["$ref"].rsplit("/", 1)[1]], **{k: v for k, v in prop.items() if k != "$ref"}}
+    return prop
 
 
-def _nested(path: list[str], value: Any) -> dict[str, Any]:
-    out: Any = value
-    for part in reversed(path):
-        out = {part: out}
-    return dict(out)
+def _nullable(prop: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    options = prop.get("anyOf")
+    if options and {"type": "null"} in options:
+        rest = [o for o in options if o != {"type": "null"}]
+        if len(rest) == 1:
+            return {**{k: v for k, v in prop.items() if k != "anyOf"}, **rest[0]}, True
+    return prop, False
 
 
-def _allowed(path: list[str], tp: Any, current: Any) -> str:
-    leaf = _leaf_type(tp)
-    if leaf is bool:
-        return "true, false"
-    if get_origin(leaf) is tuple:
-        item = _leaf_type(get_args(leaf)[0])
-        if dataclasses.is_dataclass(item):
-            return "a list of mappings (see the YAML)"
-        # As many entries as the current value has, so a length rule does not hide the per-item rule.
-        probe: Any = [REJECTED.get(item, REJECTED[str])] * max(1, len(current or ()))
-    elif get_origin(leaf) is dict:
-        return "a mapping"
+def _allowed(prop: dict[str, Any], defs: dict[str, Any]) -> str:
+    prop, nullable = _nullable(_resolve(prop, defs))
+    prop = _resolve(prop, defs)
+    if "x-allowed" in prop:
+        text = prop["x-allowed"]
+    elif "enum" in prop:
+        text = ", ".join(str(v) for v in prop["enum"])
+    elif prop.get("type") == "boolean":
+        text = "true, false"
+    elif prop.get("type") == "array":
+        text = "a list; each: " + _allowed(prop["items"], defs)
+    elif prop.get("type") == "object" and "properties" in prop:
+        text = "a mapping (see below)"
+    elif prop.get("type") == "object":
+        text = "a mapping"
     else:
-        probe = REJECTED.get(leaf, REJECTED[str])
-    try:
-        load_config("prod", overrides=_nested(path, probe), environ={})
-    except ConfigError as error:
-        match = re.search(r"\(allowed: (.*)\)$", str(error))
-        if match:
-            return match.group(1)
-        return str(error).split(": ", 1)[1]
-    return "any value"
+        text = {"string": "a string", "integer": "an integer"}.get(prop.get("type", ""), "any value")
+    return f"{text}, or null" if nullable else text
+
+
+def _values(value: Any, part: str) -> Any:
+    if isinstance(value, list):
+        return [_values(item, part) for item in value]
+    return value.get(part, MISSING) if isinstance(value, dict) else MISSING
 
 
 def _render(value: Any) -> str:
+    if value is MISSING:
+        return ""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
-        return f"{len(value)} entries"
-    if isinstance(value, tuple):
-        return ", ".join(str(v) for v in value) or "[]"
+    if isinstance(value, list):
+        if value and all(isinstance(v, dict) for v in value):
+            return f"{len(value)} entries"
+        return ", ".join(_render(v) for v in value) or "[]"
     if isinstance(value, dict):
-        return ", ".join(f"{k}={v}" for k, v in value.items()) or "{}"
+        return ", ".join(f"{k}={_render(v)}" for k, v in value.items()) or "{}"
     return str(value)
 
 
-def rows(
-    cls: Any = AppConfig, prod: Any = None, dev: Any = None, path: list[str] | None = None
-) -> list[tuple[str, str, str, str]]:
-    path = path or []
-    prod = prod or load_config("prod", environ={})
-    dev = dev or load_config("dev", environ={})
-    out: list[tuple[str, str, str, str]] = []
-    hints = get_type_hints(cls)
-    for f in dataclasses.fields(cls):
-        if not path and f.name == "name":
-            continue  # the environment's file name, not a key
-        key_path = [*path, f.name]
-        tp = hints[f.name]
-        prod_value, dev_value = getattr(prod, f.name), getattr(dev, f.name)
-        leaf = _leaf_type(tp)
-        if dataclasses.is_dataclass(leaf) and prod_value is not None:
-            out.extend(rows(leaf, prod_value, dev_value if dev_value is not None else prod_value, key_path))
+def _rows(
+    schema: dict[str, Any], defs: dict[str, Any], prod: Any, dev: Any, prefix: str
+) -> list[tuple[str, str, str, str, str]]:
+    out = []
+    for key, raw_prop in schema.get("properties", {}).items():
+        if not prefix and key == EXTENDS:
             continue
-        out.append((".".join(key_path), _render(prod_value), _render(dev_value), _allowed(key_path, tp, prod_value)))
+        prop, nullable = _nullable(_resolve(raw_prop, defs))
+        prop = _resolve(prop, defs)
+        name = f"{prefix}{key}"
+        prod_value, dev_value = _values(prod, key), _values(dev, key)
+        if prop.get("type") == "object" and "properties" in prop:
+            if nullable:  # an optional section: say whether each environment sets it
+                cells = [_render(v) if v is None or v is MISSING else "set" for v in (prod_value, dev_value)]
+                out.append((name, *cells, _allowed(raw_prop, defs), raw_prop.get("description", "")))
+            out.extend(_rows(prop, defs, prod_value, dev_value, f"{name}."))
+            continue
+        description = raw_prop.get("description", prop.get("description", ""))
+        out.append((name, _render(prod_value), _render(dev_value), _allowed(raw_prop, defs), description))
+        items = _resolve(prop.get("items", {}), defs) if prop.get("type") == "array" else {}
+        if "properties" in items:
+            out.extend(_rows(items, defs, prod_value, dev_value, f"{name}[]."))
     return out
 
 
+def rows() -> list[tuple[str, str, str, str, str]]:
+    schema = build()
+    defs = schema["$defs"]
+    prod = load_config("prod", environ={}).model_dump(mode="json")
+    dev = load_config("dev", environ={}).model_dump(mode="json")
+    return _rows(defs["AppConfig"], defs, prod, dev, "")
+
+
 def table() -> str:
-    lines = ["| key | prod | dev | allowed |", "|---|---|---|---|"]
-    for key, prod, dev, allowed in rows():
-        cells = [key, prod, dev, allowed]
+    lines = ["| key | prod | dev | allowed | description |", "|---|---|---|---|---|"]
+    for cells in rows():
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
 

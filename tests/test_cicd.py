@@ -275,7 +275,7 @@ def test_outputs_name_the_roles_and_repositories_the_workflows_use(cicd: Templat
     ("cicd_override", "message"),
     [
         ({"mutable_image_tags": ["a", "b", "c", "d", "e", "f"]}, "cicd.mutable_image_tags"),
-        ({"mutable_image_tags": ["bad tag"]}, "cicd.mutable_image_tags[]"),
+        ({"mutable_image_tags": ["bad tag"]}, "cicd.mutable_image_tags[0]"),
         ({"image_retention_count": 0}, "cicd.image_retention_count"),
         ({"deploy_branch": "main branch"}, "cicd.deploy_branch"),
         ({"application_repositories": []}, "cicd.application_repositories"),

@@ -70,8 +70,26 @@ def test_unknown_nested_key() -> None:
 
 def test_missing_key(tmp_path: Path) -> None:
     (tmp_path / "bare.yaml").write_text("account: '123456789012'\n")
-    with pytest.raises(ConfigError, match=r"^region: is missing \(allowed: a string\)$"):
+    with pytest.raises(ConfigError) as caught:
         load_config("bare", config_dir=tmp_path, environ={})
+    lines = caught.value.lines
+    assert lines[0] == "region: is missing (allowed: a string)"
+    # Every missing key in one run, each on its own line.
+    assert [line.split(":")[0] for line in lines] == [
+        "region",
+        "project",
+        "environment_tag",
+        "termination_protection",
+        "network",
+        "eks",
+        "database",
+        "cache",
+        "edge",
+        "workloads",
+        "monitoring",
+        "backup",
+        "cicd",
+    ]
 
 
 def test_malformed_cidr() -> None:

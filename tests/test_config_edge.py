@@ -107,7 +107,7 @@ def test_rate_limit_below_the_waf_minimum() -> None:
 
 def test_lower_case_country_code() -> None:
     assert edge_error(waf={"geo_block_country_codes": ["CN", "ru"]}) == (
-        "edge.waf.geo_block_country_codes[]: invalid value 'ru' (allowed: ISO 3166-1 alpha-2 codes such as CN)"
+        "edge.waf.geo_block_country_codes[1]: invalid value 'ru' (allowed: ISO 3166-1 alpha-2 codes such as CN)"
     )
 
 

@@ -90,7 +90,7 @@ def test_admin_role_given_as_an_arn() -> None:
 
 def test_unknown_control_plane_log_type() -> None:
     assert error_for(control_plane_log_types=["api", "controller"]) == (
-        "eks.control_plane_log_types[]: invalid value 'controller' "
+        "eks.control_plane_log_types[1]: invalid value 'controller' "
         "(allowed: api, audit, authenticator, controllerManager, scheduler)"
     )
 
@@ -136,7 +136,7 @@ def test_unknown_node_volume_type() -> None:
 def test_unknown_taint_effect() -> None:
     taints = [{"key": "app", "value": "true", "effect": "NoScheduling"}]
     assert error_for(node_groups=node_groups(app_nodes={"taints": taints})) == (
-        "eks.node_groups[].taints[].effect: invalid value 'NoScheduling' "
+        "eks.node_groups.app-nodes.taints[0].effect: invalid value 'NoScheduling' "
         "(allowed: NoSchedule, PreferNoSchedule, NoExecute)"
     )
 

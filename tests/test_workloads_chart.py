@@ -590,11 +590,15 @@ def test_dev_pulls_its_moving_latest_tag_on_every_start(dev_manifest: Manifest, 
 
 
 def test_image_in_the_accounts_ecr_unless_the_repository_names_a_registry() -> None:
-    ecr = image_uri(ImageConfig("techlib/backend", "1.2.3"), account="123456789012", region="ap-northeast-1")
+    ecr = image_uri(
+        ImageConfig(repository="techlib/backend", tag="1.2.3"), account="123456789012", region="ap-northeast-1"
+    )
     assert ecr == "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/techlib/backend:1.2.3"
-    other = image_uri(ImageConfig("ghcr.io/techlib/backend", "1.2.3"), account="123456789012", region="x")
+    other = image_uri(
+        ImageConfig(repository="ghcr.io/techlib/backend", tag="1.2.3"), account="123456789012", region="x"
+    )
     assert other == "ghcr.io/techlib/backend:1.2.3"
-    local = image_uri(ImageConfig("localhost:5000/backend", "1.2.3"), account="123456789012", region="x")
+    local = image_uri(ImageConfig(repository="localhost:5000/backend", tag="1.2.3"), account="123456789012", region="x")
     assert local == "localhost:5000/backend:1.2.3"
 
 

@@ -1,0 +1,98 @@
+"""The `eks` section: the cluster, its control-plane logs and its managed node groups."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, ClassVar
+
+from pydantic import Field
+
+from config.base import Cidr, LogRetention, Matches, OneOf, Range, Section, check
+from config.errors import ConfigError, Problem, invalid
+from config.kubernetes import SUPPORTED_VERSIONS
+from config.patterns import EC2_INSTANCE_TYPE, IAM_ROLE_NAME, K8S_LABEL_VALUE, K8S_NAME_RE
+
+
+class Taint(Section):
+    key: str = Field(description="Taint key.")
+    value: str = Field(description="Taint value (quote true/false).")
+    effect: Annotated[str, OneOf("NoSchedule", "PreferNoSchedule", "NoExecute")] = Field(description="Taint effect.")
+
+
+class NodeGroupConfig(Section):
+    name: Annotated[str, Matches(K8S_NAME_RE, "a DNS-1123 label, e.g. app-nodes")] = Field(
+        description="Node group name; app-nodes and system-nodes are required."
+    )
+    instance_type: Annotated[str, EC2_INSTANCE_TYPE] = Field(description="EC2 instance type of the nodes.")
+    desired_size: Annotated[int, Range(0, 450)] = Field(description="Initial node count.")
+    min_size: Annotated[int, Range(0, 450)] = Field(description="Fewest nodes the autoscaler keeps.")
+    max_size: Annotated[int, Range(1, 450)] = Field(description="Most nodes the autoscaler adds.")
+    volume_size_gib: Annotated[int, Range(20, 16384)] = Field(description="Root volume size (GiB).")
+    volume_type: Annotated[str, OneOf("gp3", "gp2", "io1", "io2")] = Field(description="Root volume type.")
+    labels: dict[str, Annotated[str, K8S_LABEL_VALUE]] = Field(description="Kubernetes labels of the nodes.")
+    taints: tuple[Taint, ...] = Field(default=(), description="Kubernetes taints of the nodes.")
+
+    @check("min_size", "desired_size", "max_size")
+    def _sizes(self) -> Iterator[Problem]:
+        if not self.min_size <= self.desired_size <= self.max_size:
+            yield Problem(
+                ("desired_size",),
+                f"min_size {self.min_size} <= desired_size {self.desired_size} <= max_size {self.max_size} does not hold",
+                "min_size <= desired_size <= max_size",
+            )
+
+
+class EksConfig(Section):
+    cluster_name: Annotated[str, Matches(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$", "1-100 letters, digits, - or _")] = Field(
+        description="EKS cluster name."
+    )
+    kubernetes_version: Annotated[str, OneOf(*SUPPORTED_VERSIONS)] = Field(
+        description="Kubernetes minor version (quote it: 1.30 is not 1.3)."
+    )
+    upgrade_policy: Annotated[str, OneOf("STANDARD", "EXTENDED")] = Field(description="EKS support policy.")
+    endpoint_public_access_cidrs: tuple[Annotated[str, Cidr()], ...] = Field(
+        description="CIDRs that may reach the public API endpoint (0.0.0.0/0 for any)."
+    )
+    admin_role_name: Annotated[str, IAM_ROLE_NAME] = Field(description="Existing IAM role given cluster admin.")
+    node_groups: tuple[NodeGroupConfig, ...] = Field(description="Managed node groups.")
+    control_plane_log_types: tuple[
+        Annotated[str, OneOf("api", "audit", "authenticator", "controllerManager", "scheduler")], ...
+    ] = Field(description="Control-plane log types sent to CloudWatch.")
+    control_plane_log_retention_days: Annotated[int, LogRetention] = Field(
+        default=90, description="Control-plane log retention (days)."
+    )
+
+    UPGRADE_POLICIES: ClassVar[tuple[str, ...]] = ("STANDARD", "EXTENDED")
+    LOG_TYPES: ClassVar[tuple[str, ...]] = ("api", "audit", "authenticator", "controllerManager", "scheduler")
+    # The seed's two groups: workloads select app-nodes, the cluster's controllers run on system-nodes.
+    REQUIRED_NODE_GROUPS: ClassVar[tuple[str, ...]] = ("app-nodes", "system-nodes")
+
+    @check("endpoint_public_access_cidrs")
+    def _public_access(self) -> Iterator[Problem]:
+        if not self.endpoint_public_access_cidrs:
+            yield invalid(("endpoint_public_access_cidrs",), [], "at least one CIDR (0.0.0.0/0 for any)")
+
+    @check("node_groups")
+    def _groups(self) -> Iterator[Problem]:
+        names = [group.name for group in self.node_groups]
+        if not names or len(set(names)) != len(names):
+            yield invalid(("node_groups",), names, "one or more node groups with distinct names")
+            return
+        missing = [name for name in self.REQUIRED_NODE_GROUPS if name not in names]
+        if missing:
+            yield Problem(
+                ("node_groups",), f"has no group named {', '.join(missing)}", "app-nodes and system-nodes among others"
+            )
+
+    @check("control_plane_log_types")
+    def _log_types(self) -> Iterator[Problem]:
+        if len(set(self.control_plane_log_types)) != len(self.control_plane_log_types):
+            yield invalid(("control_plane_log_types",), list(self.control_plane_log_types), "distinct log types")
+
+    def node_group(self, name: str) -> NodeGroupConfig:
+        for group in self.node_groups:
+            if group.name == name:
+                return group
+        raise ConfigError(
+            "eks.node_groups", f"no node group named {name!r}", ", ".join(g.name for g in self.node_groups)
+        )
