@@ -197,6 +197,74 @@ class NodeGroupConfig:
 
 
 @dataclass(frozen=True)
+class InstanceShape:
+    """What the capacity model needs of an instance type: vCPUs, memory and the VPC CNI's pod slots."""
+
+    vcpus: int
+    memory_mib: int
+    enis: int
+    ipv4_per_eni: int
+
+    @property
+    def max_pods(self) -> int:
+        # The ENI formula EKS uses without prefix delegation (DESIGN.md, capacity facts).
+        return self.enis * (self.ipv4_per_eni - 1) + 2
+
+
+# EC2's published vCPUs, memory and ENI/IPv4 limits for the types the Spot group may mix. A type not listed
+# cannot be checked for "same shape", so it is refused rather than guessed.
+INSTANCE_SHAPES: dict[str, InstanceShape] = {
+    "t2.medium": InstanceShape(vcpus=2, memory_mib=4096, enis=3, ipv4_per_eni=6),
+    "t3.medium": InstanceShape(vcpus=2, memory_mib=4096, enis=3, ipv4_per_eni=6),
+    "t3a.medium": InstanceShape(vcpus=2, memory_mib=4096, enis=3, ipv4_per_eni=6),
+    "t2.large": InstanceShape(vcpus=2, memory_mib=8192, enis=3, ipv4_per_eni=12),
+    "t3.large": InstanceShape(vcpus=2, memory_mib=8192, enis=3, ipv4_per_eni=12),
+    "t3a.large": InstanceShape(vcpus=2, memory_mib=8192, enis=3, ipv4_per_eni=12),
+    "m5.large": InstanceShape(vcpus=2, memory_mib=8192, enis=3, ipv4_per_eni=10),
+    "m5a.large": InstanceShape(vcpus=2, memory_mib=8192, enis=3, ipv4_per_eni=10),
+    "m6i.large": InstanceShape(vcpus=2, memory_mib=8192, enis=3, ipv4_per_eni=10),
+}
+# The Spot twin of app-nodes (the design's cost policy: スポットインスタンス活用); its label and taint are app-nodes'.
+SPOT_APP_NODE_GROUP = "app-nodes-spot"
+
+
+@dataclass(frozen=True)
+class SpotNodeGroupConfig:
+    """`eks.spot_app_nodes`: a Spot managed node group with app-nodes' labels, taints and disk."""
+
+    instance_types: tuple[str, ...]
+    min_size: int
+    desired_size: int
+    max_size: int
+
+    def __post_init__(self) -> None:
+        key = "eks.spot_app_nodes"
+        known = ", ".join(INSTANCE_SHAPES)
+        if len(self.instance_types) < 2 or len(set(self.instance_types)) != len(self.instance_types):
+            raise _fail(f"{key}.instance_types", list(self.instance_types), "two or more distinct instance types")
+        for instance_type in self.instance_types:
+            check_choice(f"{key}.instance_types[]", instance_type, tuple(INSTANCE_SHAPES))
+        shapes = {(INSTANCE_SHAPES[t].vcpus, INSTANCE_SHAPES[t].memory_mib) for t in self.instance_types}
+        if len(shapes) != 1:
+            raise _fail(f"{key}.instance_types", list(self.instance_types), f"types of one vCPU/memory shape ({known})")
+        check_range(f"{key}.min_size", self.min_size, 0, 450)
+        check_range(f"{key}.max_size", self.max_size, 1, 450)
+        check_range(f"{key}.desired_size", self.desired_size, 0, 450)
+        if not self.min_size <= self.desired_size <= self.max_size:
+            raise ConfigError(
+                f"{key}.desired_size",
+                f"min_size {self.min_size} <= desired_size {self.desired_size} <= max_size {self.max_size} does not hold",
+                "min_size <= desired_size <= max_size",
+            )
+
+    @property
+    def smallest(self) -> tuple[str, InstanceShape]:
+        """The type with the fewest pod slots: the one the capacity model must hold for."""
+        name = min(self.instance_types, key=lambda t: (INSTANCE_SHAPES[t].max_pods, INSTANCE_SHAPES[t].memory_mib))
+        return name, INSTANCE_SHAPES[name]
+
+
+@dataclass(frozen=True)
 class EksConfig:
     cluster_name: str
     kubernetes_version: str
@@ -206,6 +274,7 @@ class EksConfig:
     node_groups: tuple[NodeGroupConfig, ...]
     control_plane_log_types: tuple[str, ...]
     control_plane_log_retention_days: int = 90
+    spot_app_nodes: SpotNodeGroupConfig | None = None
 
     UPGRADE_POLICIES = ("STANDARD", "EXTENDED")
     LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
@@ -241,6 +310,25 @@ class EksConfig:
         if len(set(self.control_plane_log_types)) != len(self.control_plane_log_types):
             raise _fail("eks.control_plane_log_types", list(self.control_plane_log_types), "distinct log types")
         check_log_retention("eks.control_plane_log_retention_days", self.control_plane_log_retention_days)
+        if SPOT_APP_NODE_GROUP in names:
+            raise _fail(
+                "eks.node_groups", names, f"no group named {SPOT_APP_NODE_GROUP} (eks.spot_app_nodes defines it)"
+            )
+        if self.spot_app_nodes is not None:
+            app_type = self.node_group(self.REQUIRED_NODE_GROUPS[0]).instance_type
+            app_shape = INSTANCE_SHAPES.get(app_type)
+            spot_shape = INSTANCE_SHAPES[self.spot_app_nodes.instance_types[0]]
+            # Interchangeable with app-nodes, or the autoscaler's similar-group balancing and the capacity
+            # model would treat the tier's nodes as two different machines.
+            if app_shape is None or (app_shape.vcpus, app_shape.memory_mib) != (
+                spot_shape.vcpus,
+                spot_shape.memory_mib,
+            ):
+                raise ConfigError(
+                    "eks.spot_app_nodes.instance_types",
+                    f"{list(self.spot_app_nodes.instance_types)} differ in vCPU/memory from app-nodes' {app_type}",
+                    "types of app-nodes' shape",
+                )
 
     def node_group(self, name: str) -> NodeGroupConfig:
         for group in self.node_groups:
@@ -571,6 +659,36 @@ class MonitoringConfig:
         check_log_retention("monitoring.log_retention_days", self.log_retention_days)
 
 
+EFS_FILE_SYSTEM_ID_RE = re.compile(r"^fs-[0-9a-f]{8,40}$")
+
+
+@dataclass(frozen=True)
+class EfsConfig:
+    """`efs`: the optional shared file system of the app tier (the design's app-nodes `efs: true`)."""
+
+    enabled: bool = False
+    # An existing file system for the StorageClass when this app does not create one; null and disabled
+    # means no StorageClass at all (a class pointing at no file system would leave every claim Pending).
+    file_system_id: str | None = None
+    # EFS has no CloudFormation snapshot-on-delete: its snapshots are the backup plan's recovery points.
+    removal_policy: str = "retain"
+
+    REMOVAL_POLICIES = ("retain", "destroy")
+
+    def __post_init__(self) -> None:
+        check_choice("efs.removal_policy", self.removal_policy, self.REMOVAL_POLICIES)
+        if self.file_system_id is not None:
+            check_pattern(
+                "efs.file_system_id", self.file_system_id, EFS_FILE_SYSTEM_ID_RE, "an EFS id such as fs-0123abcd"
+            )
+            if self.enabled:
+                raise ConfigError(
+                    "efs.file_system_id",
+                    "is set while efs.enabled creates a file system",
+                    "null with enabled: true, or an existing id with enabled: false",
+                )
+
+
 # AWS Backup plan and selection names; the DR vault is named after the primary vault with this suffix.
 BACKUP_NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,50}$")
 DR_VAULT_SUFFIX = "-dr"
@@ -744,6 +862,7 @@ class AppConfig:
     backup: BackupConfig
     cicd: CicdConfig
     tags: dict[str, str] = field(default_factory=dict)
+    efs: EfsConfig = field(default_factory=EfsConfig)
 
     def __post_init__(self) -> None:
         check_pattern("account", self.account, ACCOUNT_RE, "12 digits (or CDK_DEFAULT_ACCOUNT)")
