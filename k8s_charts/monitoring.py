@@ -382,12 +382,16 @@ class HelmRelease:
 PROMETHEUS_CHART = HelmRelease(
     chart="prometheus",
     repository="https://prometheus-community.github.io/helm-charts",
-    version="27.19.0",  # Prometheus v3.4.1, Alertmanager 1.20.x and kube-state-metrics 5.33.x subcharts
+    # Prometheus v3.4.1, Alertmanager 1.20.x and kube-state-metrics 5.33.x subcharts; published as the
+    # chart-releaser release/tag prometheus-27.19.0 of prometheus-community/helm-charts (2025-06-01).
+    version="27.19.0",
     release="prometheus",
 )
 PROMETHEUS_ADAPTER_CHART = HelmRelease(
     chart="prometheus-adapter",
     repository="https://prometheus-community.github.io/helm-charts",
+    # prometheus-adapter v0.12.0; the chart-releaser release/tag prometheus-adapter-5.3.0 of
+    # prometheus-community/helm-charts (2026-02-19).
     version="5.3.0",
     release=K8sNames.PROMETHEUS_ADAPTER,
 )
@@ -395,7 +399,9 @@ PROMETHEUS_ADAPTER_CHART = HelmRelease(
 GRAFANA_CHART = HelmRelease(
     chart="grafana",
     repository="https://grafana-community.github.io/helm-charts",
-    version="11.6.1",  # Grafana 12.4
+    # Grafana 12.4.3; published in https://grafana-community.github.io/helm-charts/index.yaml
+    # (grafana-community/helm-charts gh-pages: release asset grafana-11.6.1/grafana-11.6.1.tgz).
+    version="11.6.1",
     release=K8sNames.GRAFANA,
 )
 

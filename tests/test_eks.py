@@ -442,7 +442,7 @@ def helm_values(chart: dict[str, Any]) -> dict[str, Any]:
     [
         (AWS_LOAD_BALANCER_CONTROLLER, "3.2.2", "kube-system"),
         (METRICS_SERVER, "3.13.0", "kube-system"),
-        (EXTERNAL_SECRETS, "2.10.0", "external-secrets"),
+        (EXTERNAL_SECRETS, "2.9.0", "external-secrets"),
     ],
 )
 def test_controller_chart_is_pinned_and_fetched_at_deploy_time(
