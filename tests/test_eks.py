@@ -182,7 +182,8 @@ def test_managed_node_groups_only_no_auto_mode(eks_template: Template) -> None:
             "StorageConfig": {"BlockStorage": {"Enabled": False}},
         },
     )
-    eks_template.resource_count_is("AWS::EKS::Nodegroup", 2)  # the seed's two; no default capacity
+    # the seed's two and their Spot twin (eks.spot_app_nodes); no default capacity
+    eks_template.resource_count_is("AWS::EKS::Nodegroup", 3)
 
 
 def test_cluster_uses_the_network_stacks_control_plane_group_in_the_app_subnets(eks_json: dict[str, Any]) -> None:
@@ -593,6 +594,7 @@ def test_cluster_autoscaler_chart_is_applied_with_its_role_first(eks_json: dict[
     assert kinds == [
         "ClusterRole",
         "ClusterRoleBinding",
+        "ConfigMap",
         "Deployment",
         "NetworkPolicy",
         "Role",
