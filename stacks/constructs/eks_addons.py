@@ -179,7 +179,7 @@ class EksAddons(Construct):
         )
         controller = EFS_CSI_DRIVER_PODS["efs-csi-controller"]
         node = EFS_CSI_DRIVER_PODS["efs-csi-node"]
-        self.efs_csi_driver = self._addon(
+        self.efs_csi_driver: eks.CfnAddon = self._addon(
             EFS_CSI_DRIVER,
             pod_identity=self.efs_csi_role,
             configuration={
