@@ -662,7 +662,7 @@ def test_platform_ready_is_the_alb_controller_the_operator_and_the_secret_sync(p
 def test_applied_built_in_objects_validate_strictly(eks_json: dict[str, Any]) -> None:
     objects = applied_manifests(eks_json)
     built_in = [o for o in objects if not o["apiVersion"].startswith("external-secrets.io/")]
-    assert len(built_in) == 9
+    assert len(built_in) == 10  # + the autoscaler's priority-expander ConfigMap
     for obj in built_in:
         kubernetes_validate.validate(obj, "1.36.0", strict=True)
 
