@@ -26,6 +26,7 @@ from stacks.cicd import CicdStack
 from stacks.database import DatabaseStack
 from stacks.edge import EdgeStack
 from stacks.eks import EksStack
+from stacks.file_system import FileSystemStack
 from stacks.monitoring import EdgeMonitoringStack, MonitoringStack
 from stacks.network import NetworkStack
 from stacks.workloads import WorkloadsStack
@@ -48,6 +49,7 @@ class TechLibApp:
     cdn: CdnStack
     backup: BackupStack
     backup_dr: BackupDrStack | None
+    file_system: FileSystemStack | None = None
 
     @property
     def stacks(self) -> list[cdk.Stack]:
@@ -64,6 +66,7 @@ class TechLibApp:
             self.cdn,
             self.backup,
             *([self.backup_dr] if self.backup_dr else []),
+            *([self.file_system] if self.file_system else []),
         ]
 
 
@@ -78,7 +81,21 @@ def build(app: cdk.App, config: AppConfig, *, nag: bool = True) -> TechLibApp:
     network = NetworkStack(app, config.stack_name("Network"), config=config)
     database = DatabaseStack(app, config.stack_name("Database"), config=config, network=network)
     cache = CacheStack(app, config.stack_name("Cache"), config=config, network=network)
-    eks = EksStack(app, config.stack_name("Eks"), config=config, network=network, database=database, cache=cache)
+    # The app tier's EFS file system exists only when configured (efs.enabled); the cluster's StorageClass uses it.
+    file_system = (
+        FileSystemStack(app, config.stack_name("FileSystem"), config=config, network=network)
+        if config.efs.enabled
+        else None
+    )
+    eks = EksStack(
+        app,
+        config.stack_name("Eks"),
+        config=config,
+        network=network,
+        database=database,
+        cache=cache,
+        file_system_id=file_system.file_system.file_system_id if file_system else None,
+    )
     workloads = WorkloadsStack(app, config.stack_name("Workloads"), config=config, network=network, eks=eks)
     # us-east-1: CloudFront accepts its WebACL and certificate from there only.
     edge = EdgeStack(app, config.stack_name("Edge"), config=config)
@@ -104,6 +121,7 @@ def build(app: cdk.App, config: AppConfig, *, nag: bool = True) -> TechLibApp:
         database=database.cluster,
         static_assets_bucket=cdn.static_assets_bucket,
         dr_vault=backup_dr,
+        file_system=file_system.file_system if file_system else None,
     )
     built = TechLibApp(
         config=config,
@@ -119,6 +137,7 @@ def build(app: cdk.App, config: AppConfig, *, nag: bool = True) -> TechLibApp:
         cdn=cdn,
         backup=backup,
         backup_dr=backup_dr,
+        file_system=file_system,
     )
     cdk.Aspects.of(app).add(SuppressCdkHandlerFindings())
     if nag:

@@ -147,3 +147,29 @@ class CacheConfig(Section):
     @property
     def automatic_failover(self) -> bool:
         return self.num_cache_clusters > 1
+
+
+class EfsConfig(Section):
+    """`efs`: the optional shared file system of the app tier (the design's app-nodes `efs: true`)."""
+
+    enabled: bool = Field(default=False, description="Create an encrypted EFS file system for the app tier.")
+    # An existing file system for the StorageClass when this app does not create one; null and disabled
+    # means no StorageClass at all (a class pointing at no file system would leave every claim Pending).
+    file_system_id: Annotated[str, Matches(r"^fs-[0-9a-f]{8,40}$", "an EFS id such as fs-0123abcd")] | None = Field(
+        default=None, description="An existing file system for the StorageClass (with enabled: false)."
+    )
+    # EFS has no CloudFormation snapshot-on-delete: its snapshots are the backup plan's recovery points.
+    removal_policy: Annotated[str, OneOf("retain", "destroy")] = Field(
+        default="retain", description="What a stack deletion does with the file system."
+    )
+
+    REMOVAL_POLICIES: ClassVar[tuple[str, ...]] = ("retain", "destroy")
+
+    @check("enabled", "file_system_id")
+    def _one_source(self) -> Iterator[Problem]:
+        if self.enabled and self.file_system_id is not None:
+            yield Problem(
+                ("file_system_id",),
+                "is set while efs.enabled creates a file system",
+                "null with enabled: true, or an existing id with enabled: false",
+            )

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from config.base import Cidr, LogRetention, Matches, OneOf, Range, Section, check
 from config.errors import ConfigError, Problem, invalid
+from config.instances import INSTANCE_SHAPES, InstanceShape
 from config.kubernetes import SUPPORTED_VERSIONS
 from config.patterns import EC2_INSTANCE_TYPE, IAM_ROLE_NAME, K8S_LABEL_VALUE, K8S_NAME_RE
 
@@ -42,6 +43,46 @@ class NodeGroupConfig(Section):
             )
 
 
+# The Spot twin of app-nodes (the design's cost policy: スポットインスタンス活用); its label and taint are app-nodes'.
+SPOT_APP_NODE_GROUP = "app-nodes-spot"
+
+
+class SpotNodeGroupConfig(Section):
+    """`eks.spot_app_nodes`: a Spot managed node group with app-nodes' labels, taints and disk."""
+
+    instance_types: tuple[Annotated[str, OneOf(*INSTANCE_SHAPES)], ...] = Field(
+        description="Two or more interchangeable instance types of one vCPU/memory shape (app-nodes' shape)."
+    )
+    min_size: Annotated[int, Range(0, 450)] = Field(description="Fewest Spot nodes the autoscaler keeps.")
+    desired_size: Annotated[int, Range(0, 450)] = Field(description="Initial Spot node count.")
+    max_size: Annotated[int, Range(1, 450)] = Field(description="Most Spot nodes the autoscaler adds.")
+
+    @check("instance_types")
+    def _types(self) -> Iterator[Problem]:
+        types = list(self.instance_types)
+        if len(types) < 2 or len(set(types)) != len(types):
+            yield invalid(("instance_types",), types, "two or more distinct instance types")
+            return
+        shapes = {(INSTANCE_SHAPES[t].vcpus, INSTANCE_SHAPES[t].memory_mib) for t in types}
+        if len(shapes) != 1:
+            yield invalid(("instance_types",), types, f"types of one vCPU/memory shape ({', '.join(INSTANCE_SHAPES)})")
+
+    @check("min_size", "desired_size", "max_size")
+    def _sizes(self) -> Iterator[Problem]:
+        if not self.min_size <= self.desired_size <= self.max_size:
+            yield Problem(
+                ("desired_size",),
+                f"min_size {self.min_size} <= desired_size {self.desired_size} <= max_size {self.max_size} does not hold",
+                "min_size <= desired_size <= max_size",
+            )
+
+    @property
+    def smallest(self) -> tuple[str, InstanceShape]:
+        """The type with the fewest pod slots: the one the capacity model must hold for."""
+        name = min(self.instance_types, key=lambda t: (INSTANCE_SHAPES[t].max_pods, INSTANCE_SHAPES[t].memory_mib))
+        return name, INSTANCE_SHAPES[name]
+
+
 class EksConfig(Section):
     cluster_name: Annotated[str, Matches(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$", "1-100 letters, digits, - or _")] = Field(
         description="EKS cluster name."
@@ -60,6 +101,9 @@ class EksConfig(Section):
     ] = Field(description="Control-plane log types sent to CloudWatch.")
     control_plane_log_retention_days: Annotated[int, LogRetention] = Field(
         default=90, description="Control-plane log retention (days)."
+    )
+    spot_app_nodes: SpotNodeGroupConfig | None = Field(
+        default=None, description="A Spot node group beside app-nodes (null for none)."
     )
 
     UPGRADE_POLICIES: ClassVar[tuple[str, ...]] = ("STANDARD", "EXTENDED")
@@ -82,6 +126,24 @@ class EksConfig(Section):
         if missing:
             yield Problem(
                 ("node_groups",), f"has no group named {', '.join(missing)}", "app-nodes and system-nodes among others"
+            )
+        if SPOT_APP_NODE_GROUP in names:
+            yield invalid(("node_groups",), names, f"no group named {SPOT_APP_NODE_GROUP} (eks.spot_app_nodes defines it)")
+
+    @check("node_groups", "spot_app_nodes")
+    def _spot_shape(self) -> Iterator[Problem]:
+        if self.spot_app_nodes is None or self.REQUIRED_NODE_GROUPS[0] not in [g.name for g in self.node_groups]:
+            return
+        app_type = self.node_group(self.REQUIRED_NODE_GROUPS[0]).instance_type
+        app_shape = INSTANCE_SHAPES.get(app_type)
+        spot_shape = INSTANCE_SHAPES[self.spot_app_nodes.instance_types[0]]
+        # Interchangeable with app-nodes, or the autoscaler's similar-group balancing and the capacity
+        # model would treat the tier's nodes as two different machines.
+        if app_shape is None or (app_shape.vcpus, app_shape.memory_mib) != (spot_shape.vcpus, spot_shape.memory_mib):
+            yield Problem(
+                ("spot_app_nodes", "instance_types"),
+                f"{list(self.spot_app_nodes.instance_types)} differ in vCPU/memory from app-nodes' {app_type}",
+                "types of app-nodes' shape",
             )
 
     @check("control_plane_log_types")

@@ -36,6 +36,7 @@ SUPPORTED_VERSIONS: dict[str, KubernetesVersionInfo] = {
         kubectl_layer_module="aws_cdk.lambda_layer_kubectl_v29",
         end_of_standard_support=datetime.date(2025, 3, 23),
         end_of_extended_support=datetime.date(2026, 3, 23),
+        # Release tag cluster-autoscaler-1.29.5 of kubernetes/autoscaler (2024-10-16), image registry.k8s.io/autoscaling.
         cluster_autoscaler_image_tag="v1.29.5",
     ),
     "1.36": KubernetesVersionInfo(
@@ -43,6 +44,7 @@ SUPPORTED_VERSIONS: dict[str, KubernetesVersionInfo] = {
         kubectl_layer_module="aws_cdk.lambda_layer_kubectl_v36",
         end_of_standard_support=datetime.date(2027, 7, 31),
         end_of_extended_support=datetime.date(2028, 7, 31),
+        # Release tag cluster-autoscaler-1.36.0 of kubernetes/autoscaler (2026-07-01), image registry.k8s.io/autoscaling.
         cluster_autoscaler_image_tag="v1.36.0",
     ),
 }

@@ -16,9 +16,9 @@ from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
 from config.base import LOG_RETENTION_DAYS, Matches, Section, check
-from config.data import CacheConfig, DatabaseConfig
+from config.data import CacheConfig, DatabaseConfig, EfsConfig
 from config.edge import EdgeConfig, WafConfig
-from config.eks import EksConfig, NodeGroupConfig, Taint
+from config.eks import SPOT_APP_NODE_GROUP, EksConfig, NodeGroupConfig, SpotNodeGroupConfig, Taint
 from config.errors import Problem
 from config.network import NetworkConfig
 from config.operations import BackupConfig, BackupRuleConfig, CicdConfig, MonitoringConfig
@@ -48,6 +48,7 @@ class AppConfig(Section):
     backup: BackupConfig = Field(description="AWS Backup.")
     cicd: CicdConfig = Field(description="GitHub Actions OIDC and ECR.")
     tags: dict[str, str] = Field(default_factory=dict, description="Tags on every resource.")
+    efs: EfsConfig = Field(default_factory=EfsConfig, description="The app tier's optional EFS file system.")
 
     @check("region", "network.availability_zones")
     def _zones_in_region(self) -> Iterator[Problem]:
@@ -127,12 +128,15 @@ __all__ = [
     "CicdConfig",
     "DatabaseConfig",
     "EdgeConfig",
+    "EfsConfig",
     "EksConfig",
     "ImageConfig",
     "MonitoringConfig",
     "NetworkConfig",
     "NodeGroupConfig",
     "ResourcesConfig",
+    "SPOT_APP_NODE_GROUP",
+    "SpotNodeGroupConfig",
     "Taint",
     "WafConfig",
     "WorkloadSizing",

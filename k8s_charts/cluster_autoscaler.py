@@ -2,6 +2,8 @@
 
 The Deployment is the seed's, corrected where it could not work:
 - the flag is `--scale-down-utilization-threshold` (the seed's `--scale-down-util-threshold` does not exist);
+- the expander is `priority,least-waste`: the priority ConfigMap below makes the Spot app group the first
+  choice (the design's cost policy), and the seed's least-waste decides among equals and the rest;
 - the image comes from registry.k8s.io (k8s.gcr.io is frozen) with the minor of the cluster's Kubernetes version;
 - no hostPath CA bundle: the image carries its own CA certificates, and a hostPath mount would tie the
   pod to the node's file layout (the seed mounts AL2's path) for nothing;
@@ -15,8 +17,8 @@ permissions come from a Pod Identity association on the ServiceAccount (the EKS 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import cdk8s
 from cdk8s_plus_27 import k8s
@@ -30,6 +32,10 @@ NAMESPACE = "kube-system"
 SERVICE_ACCOUNT = NAME
 IMAGE_REPOSITORY = "registry.k8s.io/autoscaling/cluster-autoscaler"
 HEALTH_PATH = "/health-check"
+# The priority expander reads this ConfigMap from the autoscaler's own namespace (expander/priority/readme.md).
+PRIORITY_CONFIG_MAP = "cluster-autoscaler-priority-expander"
+PREFERRED_PRIORITY = 50
+DEFAULT_PRIORITY = 10
 LABELS = {"k8s-addon": "cluster-autoscaler.addons.k8s.io", "k8s-app": NAME}
 APP_LABELS = {"app": NAME}
 # Non-root uid/gid of the upstream example ("nobody").
@@ -50,7 +56,8 @@ def seed_flags(cluster_name: str) -> list[str]:
         "--stderrthreshold=info",
         "--cloud-provider=aws",
         "--skip-nodes-with-local-storage=false",
-        "--expander=least-waste",
+        # The seed's least-waste, after the priority expander narrows the options to the preferred groups.
+        "--expander=priority,least-waste",
         f"--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/{cluster_name}",
         "--balance-similar-node-groups",
         "--scale-down-enabled=true",
@@ -67,10 +74,30 @@ class ClusterAutoscalerValues:
     region: str
     image_tag: str
     node_selector: Mapping[str, str]
+    # Managed node groups the autoscaler grows first, when they can take the pending pods.
+    preferred_node_groups: Sequence[str] = field(default_factory=tuple)
 
     @property
     def image(self) -> str:
         return f"{IMAGE_REPOSITORY}:{self.image_tag}"
+
+
+def asg_name_pattern(node_group: str) -> str:
+    """The Auto Scaling group EKS creates for a managed node group: `eks-<node group>-<uuid>`."""
+    return f"^eks-{node_group}-[0-9a-f]{{8}}(-[0-9a-f]{{4}}){{3}}-[0-9a-f]{{12}}$"
+
+
+def expander_priorities(preferred_node_groups: Sequence[str]) -> str:
+    """The ConfigMap's `priorities`: the preferred groups first; every other group (`.*`) after them.
+
+    A group no pattern matches would never be grown, hence the catch-all.
+    """
+    lines: list[str] = []
+    if preferred_node_groups:
+        lines.append(f"{PREFERRED_PRIORITY}:")
+        lines += [f"  - {asg_name_pattern(group)}" for group in preferred_node_groups]
+    lines += [f"{DEFAULT_PRIORITY}:", "  - .*"]
+    return "\n".join(lines) + "\n"
 
 
 def _rule(groups: list[str], resources: list[str], verbs: list[str], names: list[str] | None = None) -> k8s.PolicyRule:
@@ -161,6 +188,13 @@ class ClusterAutoscalerChart(cdk8s.Chart):
                     spec=self._pod_spec(values),
                 ),
             ),
+        )
+
+        self.priority_config_map = k8s.KubeConfigMap(
+            self,
+            "PriorityExpander",
+            metadata=k8s.ObjectMeta(name=PRIORITY_CONFIG_MAP, labels=LABELS),
+            data={"priorities": expander_priorities(values.preferred_node_groups)},
         )
 
         self.network_policy = metrics_only_from_monitoring(

@@ -382,12 +382,16 @@ class HelmRelease:
 PROMETHEUS_CHART = HelmRelease(
     chart="prometheus",
     repository="https://prometheus-community.github.io/helm-charts",
-    version="27.19.0",  # Prometheus v3.4.1, Alertmanager 1.20.x and kube-state-metrics 5.33.x subcharts
+    # Prometheus v3.4.1, Alertmanager 1.20.x and kube-state-metrics 5.33.x subcharts; published as the
+    # chart-releaser release/tag prometheus-27.19.0 of prometheus-community/helm-charts (2025-06-01).
+    version="27.19.0",
     release="prometheus",
 )
 PROMETHEUS_ADAPTER_CHART = HelmRelease(
     chart="prometheus-adapter",
     repository="https://prometheus-community.github.io/helm-charts",
+    # prometheus-adapter v0.12.0; the chart-releaser release/tag prometheus-adapter-5.3.0 of
+    # prometheus-community/helm-charts (2026-02-19).
     version="5.3.0",
     release=K8sNames.PROMETHEUS_ADAPTER,
 )
@@ -395,7 +399,9 @@ PROMETHEUS_ADAPTER_CHART = HelmRelease(
 GRAFANA_CHART = HelmRelease(
     chart="grafana",
     repository="https://grafana-community.github.io/helm-charts",
-    version="11.6.1",  # Grafana 12.4
+    # Grafana 12.4.3; published in https://grafana-community.github.io/helm-charts/index.yaml
+    # (grafana-community/helm-charts gh-pages: release asset grafana-11.6.1/grafana-11.6.1.tgz).
+    version="11.6.1",
     release=K8sNames.GRAFANA,
 )
 
@@ -663,7 +669,7 @@ def app_log_group(resource_prefix: str, app: str) -> str:
     return f"/aws/eks/{resource_prefix}/{app}"
 
 
-def cloudwatch_agent_config(*, resource_prefix: str, cluster_name: str) -> dict[str, Any]:
+def cloudwatch_agent_config(*, resource_prefix: str, cluster_name: str, region: str) -> dict[str, Any]:
     """The design's cwagentconfig.json, adjusted only where the agent would otherwise reject or miss it."""
     backend_logs = {
         "file_path": f"{HOST_ROOT}/var/log/containers/*{K8sNames.BACKEND}*.log",
@@ -679,8 +685,11 @@ def cloudwatch_agent_config(*, resource_prefix: str, cluster_name: str) -> dict[
         "timezone": LOG_TIMEZONE,
     }
     return {
-        # run_as_user is the design's; the containerized agent starts as the pod's user and ignores it.
-        "agent": {"metrics_collection_interval": METRICS_INTERVAL, "run_as_user": "cwagent"},
+        # The design's agent block plus `region`: the chart's config-modifier helper (amazon-cloudwatch-
+        # observability _helpers.tpl) replaces an agent block without a region by {"region": ...}, which
+        # silently dropped the design's interval and user. run_as_user is the design's; the containerized
+        # agent starts as the pod's user and ignores it.
+        "agent": {"metrics_collection_interval": METRICS_INTERVAL, "run_as_user": "cwagent", "region": region},
         "logs": {
             "logs_collected": {"files": {"collect_list": [backend_logs, frontend_logs]}},
             # The design lists `kubernetes` under logs_collected, which the agent's schema rejects; Container
@@ -718,10 +727,12 @@ def cloudwatch_agent_config(*, resource_prefix: str, cluster_name: str) -> dict[
     }
 
 
-def cloudwatch_addon_configuration(*, resource_prefix: str, cluster_name: str) -> dict[str, Any]:
+def cloudwatch_addon_configuration(*, resource_prefix: str, cluster_name: str, region: str) -> dict[str, Any]:
     """configurationValues of the amazon-cloudwatch-observability add-on."""
     return {
-        "agent": {"config": cloudwatch_agent_config(resource_prefix=resource_prefix, cluster_name=cluster_name)},
+        "agent": {
+            "config": cloudwatch_agent_config(resource_prefix=resource_prefix, cluster_name=cluster_name, region=region)
+        },
         # The agent ships the design's two log groups; the add-on's Fluent Bit would copy every container's
         # log a second time into /aws/containerinsights/<cluster>/application.
         "containerLogs": {"enabled": False},

@@ -9,6 +9,8 @@ Service fields plus what a real cluster needs and the seed left out:
 - scheduling onto the tainted app node group (toleration + required node affinity);
 - no `replicas` on the Deployment: the HPA owns the count (DESIGN.md), its minimum is the seed's 3;
 - a PodDisruptionBudget, so node drains and cluster-autoscaler scale-downs keep the service up;
+- topology spread over zones and capacity types (on-demand app-nodes / Spot app-nodes-spot), so one
+  Spot reclaim or one zone takes only part of the replicas (see `spread_constraints`);
 - a dedicated ServiceAccount without an API token: the apps never call the Kubernetes API;
 - an ingress NetworkPolicy admitting only the listed sources per port (enforced once the VPC CNI's
   network-policy agent is on; harmless before).
@@ -30,6 +32,32 @@ from constructs import Construct
 APP_UID = 1001
 APP_GID = 1001
 SECCOMP_RUNTIME_DEFAULT = k8s.SeccompProfile(type="RuntimeDefault")
+ZONE_KEY = "topology.kubernetes.io/zone"
+# EKS labels every managed node with its group's capacity type: ON_DEMAND or SPOT.
+CAPACITY_TYPE_KEY = "eks.amazonaws.com/capacityType"
+# Spot gives two minutes' notice before reclaiming a node (EC2 Spot interruption notice).
+SPOT_INTERRUPTION_NOTICE_SECONDS = 120
+
+
+def spread_constraints(selector: Mapping[str, str]) -> list[k8s.TopologySpreadConstraint]:
+    """Replicas spread evenly over zones (hard) and over capacity types (soft).
+
+    Zones are hard: both app node groups span both app subnets, so the autoscaler can always add a node
+    in the short zone. Capacity types are soft: when Spot has no capacity the on-demand group must be
+    able to take every replica. Nodes tainted for a drain (a Spot interruption) do not count as room
+    (`nodeTaintsPolicy: Honor`), and only app nodes are domains (the required node affinity is honoured).
+    """
+    return [
+        k8s.TopologySpreadConstraint(
+            max_skew=1,
+            topology_key=key,
+            when_unsatisfiable=when,
+            label_selector=k8s.LabelSelector(match_labels=dict(selector)),
+            node_affinity_policy="Honor",
+            node_taints_policy="Honor",
+        )
+        for key, when in ((ZONE_KEY, "DoNotSchedule"), (CAPACITY_TYPE_KEY, "ScheduleAnyway"))
+    ]
 
 
 @dataclass(frozen=True)
@@ -278,6 +306,7 @@ class WebWorkload(Construct):
                 for t in placement.tolerations
             ]
             or None,
+            topology_spread_constraints=spread_constraints(selector),
             containers=[container],
             volumes=[
                 k8s.Volume(
@@ -371,6 +400,9 @@ class WebWorkload(Construct):
                 # maxUnavailable (not minAvailable) keeps working at any replica count the HPA picks.
                 max_unavailable=k8s.IntOrString.from_number(max_unavailable),
                 selector=k8s.LabelSelector(match_labels=selector),
+                # A Spot node is drained within its two-minute notice: a replica that is not ready serves
+                # nothing, so it must not hold up the drain (and the ready ones' budget) until the reclaim.
+                unhealthy_pod_eviction_policy="AlwaysAllow",
             ),
         )
 

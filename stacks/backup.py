@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 from aws_cdk import aws_backup as backup
+from aws_cdk import aws_efs as efs
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_rds as rds
@@ -181,6 +182,7 @@ class BackupStack(TechLibStack):
         database: rds.IDatabaseCluster,
         static_assets_bucket: s3.IBucket,
         dr_vault: BackupDrStack | None = None,
+        file_system: efs.IFileSystem | None = None,
     ) -> None:
         super().__init__(
             scope,
@@ -256,7 +258,12 @@ class BackupStack(TechLibStack):
             backup_selection=backup.CfnBackupSelection.BackupSelectionResourceTypeProperty(
                 selection_name=config.backup.selection_name,
                 iam_role_arn=self.role.role_arn,
-                resources=[database.cluster_arn, static_assets_bucket.bucket_arn],
+                # The app tier's EFS file system (efs.enabled) is data too: the same plan, rules and DR copies.
+                resources=[
+                    database.cluster_arn,
+                    static_assets_bucket.bucket_arn,
+                    *([file_system.file_system_arn] if file_system is not None else []),
+                ],
                 # Conditions narrow the listed resources (AND); ListOfTags would have widened them (OR). A plain
                 # mapping: the property is typed JSON, so CDK would not PascalCase a ConditionsProperty's keys.
                 conditions={

@@ -15,6 +15,7 @@ What the stack builds, and why it differs from the seed where it does (DESIGN.md
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import importlib
 from typing import Any, Protocol, cast
@@ -34,6 +35,7 @@ from config import AppConfig
 from config.kubernetes import SUPPORTED_VERSIONS, KubernetesVersionInfo
 from k8s_charts.cluster_autoscaler import ClusterAutoscalerChart, ClusterAutoscalerValues
 from k8s_charts.platform import AppNamespaceChart, AppSecretsChart, AppSecretsValues
+from k8s_charts.storage import EfsStorageClassChart
 from stacks.base import TechLibStack
 from stacks.common import allow_log_groups_to_use_key, checkov_skip, log_retention, nag_acknowledge
 from stacks.constructs.eks_addons import EksAddons
@@ -115,8 +117,10 @@ class EksStack(TechLibStack):
         network: NetworkStack,
         database: DatabaseOutputs,
         cache: CacheOutputs,
+        file_system_id: str | None = None,
         **kwargs: Any,
     ) -> None:
+        """`file_system_id`: FileSystemStack's EFS file system, else `efs.file_system_id` (neither: no EFS class)."""
         super().__init__(
             scope,
             id_,
@@ -196,6 +200,7 @@ class EksStack(TechLibStack):
             cluster=self.cluster,
             cluster_name=settings.cluster_name,
             kubernetes_version=settings.kubernetes_version,
+            system_node_selector=settings.node_group(NodeGroups.SYSTEM).labels,
         )
         self.node_role = node_role(self, "NodeRole")
         node_security_groups: list[ec2.ISecurityGroup] = [
@@ -216,6 +221,29 @@ class EksStack(TechLibStack):
             )
             for group in settings.node_groups
         }
+        spot = settings.spot_app_nodes
+        if spot is not None:
+            # app-nodes' label, taint and disk on Spot capacity: workloads land on either group unchanged.
+            spot_group = dataclasses.replace(
+                settings.node_group(NodeGroups.APP),
+                name=NodeGroups.APP_SPOT,
+                instance_type=spot.instance_types[0],
+                min_size=spot.min_size,
+                desired_size=spot.desired_size,
+                max_size=spot.max_size,
+            )
+            self.node_groups[NodeGroups.APP_SPOT] = ManagedNodeGroup(
+                self,
+                "AppNodesSpot",
+                cluster=self.cluster,
+                cluster_name=settings.cluster_name,
+                group=spot_group,
+                role=self.node_role,
+                subnets=network.app_subnets,
+                security_groups=node_security_groups,
+                launch_template_name=f"{config.resource_prefix}-{NodeGroups.APP_SPOT}",
+                spot_instance_types=spot.instance_types,
+            )
         for group in self.node_groups.values():
             group.nodegroup.node.add_dependency(*self.addons.before_nodes)
             for addon in self.addons.after_nodes:
@@ -251,10 +279,21 @@ class EksStack(TechLibStack):
                     region=self.region,
                     image_tag=self.version_info.cluster_autoscaler_image_tag,
                     node_selector=system_labels,
+                    # Burst capacity comes from Spot first (the design's cost policy), on-demand after.
+                    preferred_node_groups=(NodeGroups.APP_SPOT,) if spot is not None else (),
                 ),
             ),
         )
         self.cluster_autoscaler.node.add_dependency(self.controllers.cluster_autoscaler_role, *prerequisites)
+
+        self.efs_storage_class: eks.KubernetesManifest | None = None
+        efs_id = file_system_id or config.efs.file_system_id
+        if efs_id is not None:
+            self.efs_storage_class = self.cluster.add_cdk8s_chart(
+                "EfsStorageClass",
+                EfsStorageClassChart(charts, f"{config.resource_prefix}-efs-storage", file_system_id=efs_id),
+            )
+            self.efs_storage_class.node.add_dependency(self.addons.efs_csi_driver)
 
         self.app_namespace = self.cluster.add_cdk8s_chart(
             "AppNamespace",

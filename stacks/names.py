@@ -6,7 +6,7 @@ the Prometheus scrape targets import these, so the layers cannot drift apart.
 
 from __future__ import annotations
 
-from config.schema import EksConfig
+from config.schema import SPOT_APP_NODE_GROUP, EksConfig
 
 
 class Ports:
@@ -17,6 +17,7 @@ class Ports:
     BACKEND_METRICS = 9090
     POSTGRES = 5432
     REDIS = 6379
+    NFS = 2049
     POSTGRES_EXPORTER = 9187
     REDIS_EXPORTER = 9121
     CLUSTER_AUTOSCALER_METRICS = 8085
@@ -55,6 +56,8 @@ class NodeGroups:
 
     # The two groups the configuration must define (config.schema.EksConfig checks them).
     APP, SYSTEM = EksConfig.REQUIRED_NODE_GROUPS
+    # app-nodes' Spot twin (config eks.spot_app_nodes).
+    APP_SPOT = SPOT_APP_NODE_GROUP
 
 
 class K8sKeys:

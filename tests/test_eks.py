@@ -182,7 +182,8 @@ def test_managed_node_groups_only_no_auto_mode(eks_template: Template) -> None:
             "StorageConfig": {"BlockStorage": {"Enabled": False}},
         },
     )
-    eks_template.resource_count_is("AWS::EKS::Nodegroup", 2)  # the seed's two; no default capacity
+    # the seed's two and their Spot twin (eks.spot_app_nodes); no default capacity
+    eks_template.resource_count_is("AWS::EKS::Nodegroup", 3)
 
 
 def test_cluster_uses_the_network_stacks_control_plane_group_in_the_app_subnets(eks_json: dict[str, Any]) -> None:
@@ -442,7 +443,7 @@ def helm_values(chart: dict[str, Any]) -> dict[str, Any]:
     [
         (AWS_LOAD_BALANCER_CONTROLLER, "3.2.2", "kube-system"),
         (METRICS_SERVER, "3.13.0", "kube-system"),
-        (EXTERNAL_SECRETS, "2.10.0", "external-secrets"),
+        (EXTERNAL_SECRETS, "2.9.0", "external-secrets"),
     ],
 )
 def test_controller_chart_is_pinned_and_fetched_at_deploy_time(
@@ -593,6 +594,7 @@ def test_cluster_autoscaler_chart_is_applied_with_its_role_first(eks_json: dict[
     assert kinds == [
         "ClusterRole",
         "ClusterRoleBinding",
+        "ConfigMap",
         "Deployment",
         "NetworkPolicy",
         "Role",
@@ -660,7 +662,7 @@ def test_platform_ready_is_the_alb_controller_the_operator_and_the_secret_sync(p
 def test_applied_built_in_objects_validate_strictly(eks_json: dict[str, Any]) -> None:
     objects = applied_manifests(eks_json)
     built_in = [o for o in objects if not o["apiVersion"].startswith("external-secrets.io/")]
-    assert len(built_in) == 9
+    assert len(built_in) == 10  # + the autoscaler's priority-expander ConfigMap
     for obj in built_in:
         kubernetes_validate.validate(obj, "1.36.0", strict=True)
 

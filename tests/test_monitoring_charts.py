@@ -346,11 +346,13 @@ def test_grafana_provisions_the_system_dashboard(grafana: dict[str, Any]) -> Non
 
 @pytest.fixture(scope="module")
 def agent() -> dict[str, Any]:
-    return charts.cloudwatch_agent_config(resource_prefix="tech-lib", cluster_name="tech-lib-cluster")
+    return charts.cloudwatch_agent_config(
+        resource_prefix="tech-lib", cluster_name="tech-lib-cluster", region="ap-northeast-1"
+    )
 
 
-def test_agent_section_is_the_designs(agent: dict[str, Any]) -> None:
-    assert agent["agent"] == {"metrics_collection_interval": 60, "run_as_user": "cwagent"}
+def test_agent_section_is_the_designs_with_the_region_the_chart_needs_to_keep_it(agent: dict[str, Any]) -> None:
+    assert agent["agent"] == {"metrics_collection_interval": 60, "run_as_user": "cwagent", "region": "ap-northeast-1"}
 
 
 def test_agent_ships_backend_logs_as_designed(agent: dict[str, Any]) -> None:
@@ -408,16 +410,20 @@ def test_agent_metrics_are_the_designs(agent: dict[str, Any]) -> None:
 
 
 def test_addon_carries_the_agent_config_and_turns_fluent_bit_off() -> None:
-    addon = charts.cloudwatch_addon_configuration(resource_prefix="tech-lib", cluster_name="tech-lib-cluster")
+    addon = charts.cloudwatch_addon_configuration(
+        resource_prefix="tech-lib", cluster_name="tech-lib-cluster", region="ap-northeast-1"
+    )
     assert addon["agent"]["config"] == charts.cloudwatch_agent_config(
-        resource_prefix="tech-lib", cluster_name="tech-lib-cluster"
+        resource_prefix="tech-lib", cluster_name="tech-lib-cluster", region="ap-northeast-1"
     )
     assert addon["containerLogs"] == {"enabled": False}
 
 
 def test_dev_log_groups_carry_the_dev_prefix() -> None:
     dev = load_config("dev")
-    agent = charts.cloudwatch_agent_config(resource_prefix=dev.resource_prefix, cluster_name=dev.eks.cluster_name)
+    agent = charts.cloudwatch_agent_config(
+        resource_prefix=dev.resource_prefix, cluster_name=dev.eks.cluster_name, region=dev.region
+    )
     groups = [e["log_group_name"] for e in agent["logs"]["logs_collected"]["files"]["collect_list"]]
     assert groups == ["/aws/eks/tech-lib-dev/backend", "/aws/eks/tech-lib-dev/frontend"]
 

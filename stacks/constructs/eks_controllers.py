@@ -46,7 +46,9 @@ class HelmRelease:
 AWS_LOAD_BALANCER_CONTROLLER = HelmRelease(
     chart="aws-load-balancer-controller",
     repository="https://aws.github.io/eks-charts",
-    version="3.2.2",  # controller v3.2.2
+    # controller v3.2.2; published in https://aws.github.io/eks-charts/index.yaml (aws/eks-charts gh-pages,
+    # entry aws-load-balancer-controller-3.2.2.tgz, appVersion v3.2.2).
+    version="3.2.2",
     namespace="kube-system",
     release="aws-load-balancer-controller",
     service_account="aws-load-balancer-controller",
@@ -54,14 +56,18 @@ AWS_LOAD_BALANCER_CONTROLLER = HelmRelease(
 METRICS_SERVER = HelmRelease(
     chart="metrics-server",
     repository="https://kubernetes-sigs.github.io/metrics-server/",
-    version="3.13.0",  # metrics-server v0.8.0
+    # metrics-server v0.8.0; published in https://kubernetes-sigs.github.io/metrics-server/index.yaml
+    # (kubernetes-sigs/metrics-server gh-pages: release asset metrics-server-helm-chart-3.13.0/metrics-server-3.13.0.tgz).
+    version="3.13.0",
     namespace="kube-system",
     release="metrics-server",
 )
 EXTERNAL_SECRETS = HelmRelease(
     chart="external-secrets",
     repository="https://charts.external-secrets.io",
-    version="2.10.0",
+    # The newest release in https://charts.external-secrets.io/index.yaml (external-secrets/external-secrets
+    # gh-pages: release asset helm-chart-2.9.0/external-secrets-2.9.0.tgz). 2.10.0 appears in no index or release.
+    version="2.9.0",
     namespace="external-secrets",
     release="external-secrets",
     service_account="external-secrets",
