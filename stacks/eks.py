@@ -15,7 +15,6 @@ What the stack builds, and why it differs from the seed where it does (DESIGN.md
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import importlib
 from typing import Any, Protocol, cast
@@ -224,13 +223,14 @@ class EksStack(TechLibStack):
         spot = settings.spot_app_nodes
         if spot is not None:
             # app-nodes' label, taint and disk on Spot capacity: workloads land on either group unchanged.
-            spot_group = dataclasses.replace(
-                settings.node_group(NodeGroups.APP),
-                name=NodeGroups.APP_SPOT,
-                instance_type=spot.instance_types[0],
-                min_size=spot.min_size,
-                desired_size=spot.desired_size,
-                max_size=spot.max_size,
+            spot_group = settings.node_group(NodeGroups.APP).model_copy(
+                update={
+                    "name": NodeGroups.APP_SPOT,
+                    "instance_type": spot.instance_types[0],
+                    "min_size": spot.min_size,
+                    "desired_size": spot.desired_size,
+                    "max_size": spot.max_size,
+                }
             )
             self.node_groups[NodeGroups.APP_SPOT] = ManagedNodeGroup(
                 self,

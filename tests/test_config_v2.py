@@ -53,7 +53,8 @@ def test_five_mistakes_in_one_run_in_file_order(tmp_path: Path) -> None:
     assert lines_for(tmp_path, broken(*FIVE_MISTAKES)) == (
         "network.nat_gateways: expected an integer, got 'two'",
         "eks.colour: unknown key (allowed: admin_role_name, cluster_name, control_plane_log_retention_days, "
-        "control_plane_log_types, endpoint_public_access_cidrs, kubernetes_version, node_groups, upgrade_policy)",
+        "control_plane_log_types, endpoint_public_access_cidrs, kubernetes_version, node_groups, spot_app_nodes, "
+        "upgrade_policy)",
         'database.engine_version: got the number 15.1; write "15.10" in quotes',
         "edge.waf.geo_block_country_codes[1]: invalid value 'XX' (allowed: ISO 3166-1 alpha-2 codes such as CN "
         "(XK, EU and other user-assigned codes are not countries))",

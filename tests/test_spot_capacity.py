@@ -150,7 +150,7 @@ def test_spot_types_must_match_app_nodes_shape() -> None:
 
 
 def test_unknown_spot_type_is_refused_rather_than_guessed() -> None:
-    with pytest.raises(ConfigError, match=r"^eks\.spot_app_nodes\.instance_types\[\]: invalid value 'c5\.large'"):
+    with pytest.raises(ConfigError, match=r"^eks\.spot_app_nodes\.instance_types\[1\]: invalid value 'c5\.large'"):
         load_config(
             "prod", environ={}, overrides={"eks": {"spot_app_nodes": {"instance_types": ["t3.medium", "c5.large"]}}}
         )
