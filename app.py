@@ -14,6 +14,7 @@ import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
 from config import AppConfig, ConfigError, image_tag_override, load_config
+from fit.capacity import check_capacity
 from stacks.aspects import SuppressCdkHandlerFindings
 from stacks.backup import BackupDrStack, BackupStack
 from stacks.cache import CacheStack
@@ -131,6 +132,8 @@ def main() -> None:
     app = cdk.App()
     try:
         config = config_from_context(app)
+        # Every node group holds what the platform places on it (fit/capacity.py, `make capacity`).
+        check_capacity(config)
     except ConfigError as error:
         # A configuration mistake is the user's to fix: one line, no traceback.
         print(f"configuration error: {error}", file=sys.stderr)

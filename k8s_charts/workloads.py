@@ -178,6 +178,21 @@ BACKEND_SCALING_BEHAVIOR = k8s.HorizontalPodAutoscalerBehaviorV2(
 )
 
 
+# The seed's numbers; the pod inventory (fit/inventory.py) reads the same objects.
+FRONTEND_RESOURCES = Resources(request_cpu="100m", request_memory="128Mi", limit_cpu="200m", limit_memory="256Mi")
+FRONTEND_AUTOSCALING = Autoscaling(min_replicas=3, max_replicas=15, cpu_utilization=60, memory_utilization=70)
+BACKEND_RESOURCES = Resources(request_cpu="200m", request_memory="256Mi", limit_cpu="500m", limit_memory="512Mi")
+BACKEND_AUTOSCALING = Autoscaling(
+    min_replicas=3,
+    max_replicas=20,
+    cpu_utilization=70,
+    memory_utilization=80,
+    # Served by prometheus-adapter (observability) from the backend's /metrics.
+    pods_metrics=(PodsMetric(name="http_requests_per_second", average_value="1000m"),),
+    behavior=BACKEND_SCALING_BEHAVIOR,
+)
+
+
 class WorkloadsChart(cdk8s.Chart):
     """frontend + backend WebWorkloads and the `tech-lib-ingress` ALB Ingress, in the app namespace."""
 
@@ -195,10 +210,10 @@ class WorkloadsChart(cdk8s.Chart):
             service_name=K8sNames.FRONTEND_SERVICE,
             ports=[NamedPort("http", Ports.FRONTEND_HTTP)],
             env=Env(values={"VITE_API_BASE_URL": PathPatterns.API_PREFIX, "VITE_ENV": "production"}),
-            resources=Resources(request_cpu="100m", request_memory="128Mi", limit_cpu="200m", limit_memory="256Mi"),
+            resources=FRONTEND_RESOURCES,
             liveness=_liveness(HealthPaths.FRONTEND_LIVENESS, Ports.FRONTEND_HTTP),
             readiness=_readiness(HealthPaths.FRONTEND_READINESS, Ports.FRONTEND_HTTP),
-            autoscaling=Autoscaling(min_replicas=3, max_replicas=15, cpu_utilization=60, memory_utilization=70),
+            autoscaling=FRONTEND_AUTOSCALING,
             placement=values.placement,
             allowed_ingress=[AllowedIngress(Ports.FRONTEND_HTTP, values.alb_subnet_cidrs)],
             # nginx writes its caches, pid file and temp files; the root filesystem is read-only.
@@ -233,18 +248,10 @@ class WorkloadsChart(cdk8s.Chart):
                 },
                 config_map_keys={"REDIS_HOST": (K8sNames.APP_CONFIG_MAP, K8sKeys.REDIS_HOST)},
             ),
-            resources=Resources(request_cpu="200m", request_memory="256Mi", limit_cpu="500m", limit_memory="512Mi"),
+            resources=BACKEND_RESOURCES,
             liveness=_liveness(HealthPaths.BACKEND_LIVENESS, Ports.BACKEND_HTTP),
             readiness=_readiness(HealthPaths.BACKEND_READINESS, Ports.BACKEND_HTTP),
-            autoscaling=Autoscaling(
-                min_replicas=3,
-                max_replicas=20,
-                cpu_utilization=70,
-                memory_utilization=80,
-                # Served by prometheus-adapter (observability) from the backend's /metrics.
-                pods_metrics=(PodsMetric(name="http_requests_per_second", average_value="1000m"),),
-                behavior=BACKEND_SCALING_BEHAVIOR,
-            ),
+            autoscaling=BACKEND_AUTOSCALING,
             placement=values.placement,
             allowed_ingress=[
                 AllowedIngress(Ports.BACKEND_HTTP, values.alb_subnet_cidrs),

@@ -196,6 +196,7 @@ class EksStack(TechLibStack):
             cluster=self.cluster,
             cluster_name=settings.cluster_name,
             kubernetes_version=settings.kubernetes_version,
+            system_node_selector=settings.node_group(NodeGroups.SYSTEM).labels,
         )
         self.node_role = node_role(self, "NodeRole")
         node_security_groups: list[ec2.ISecurityGroup] = [

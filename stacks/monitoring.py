@@ -629,7 +629,9 @@ class MonitoringStack(TechLibStack):
             resolve_conflicts="OVERWRITE",
             pod_identity_associations=[self.cloudwatch_agent_role.addon_association],
             configuration_values=json.dumps(
-                charts.cloudwatch_addon_configuration(resource_prefix=self.prefix, cluster_name=cluster_name)
+                charts.cloudwatch_addon_configuration(
+                    resource_prefix=self.prefix, cluster_name=cluster_name, node_selector=system_labels
+                )
             ),
         )
         # The agent creates a missing log group itself (without retention or key): ours must exist first.

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from aws_cdk import aws_eks_v2 as eks
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from fit import platform_values
 from stacks.common import nag_acknowledge
 from stacks.constructs.pod_identity import PodIdentityRole
 
@@ -33,7 +35,14 @@ class EksAddons(Construct):
     """
 
     def __init__(
-        self, scope: Construct, id_: str, *, cluster: eks.Cluster, cluster_name: str, kubernetes_version: str
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        cluster: eks.Cluster,
+        cluster_name: str,
+        kubernetes_version: str,
+        system_node_selector: Mapping[str, str],
     ) -> None:
         super().__init__(scope, id_)
         self._cluster = cluster
@@ -84,11 +93,13 @@ class EksAddons(Construct):
         # The CNI's network policy agent enforces the NetworkPolicies the charts ship (ingress allow-lists).
         self.vpc_cni = self._addon(VPC_CNI, pod_identity=self.cni_role, configuration={"enableNetworkPolicy": "true"})
         self.kube_proxy = self._addon(KUBE_PROXY)
-        self.coredns = self._addon(COREDNS)
-        # The node plugin must reach every node, app-nodes' NoSchedule taint included, or pods there could
-        # not mount volumes.
+        self.coredns = self._addon(
+            COREDNS, configuration=platform_values.coredns_configuration(node_selector=system_node_selector)
+        )
         self.ebs_csi_driver = self._addon(
-            EBS_CSI_DRIVER, pod_identity=self.ebs_csi_role, configuration={"node": {"tolerateAllTaints": True}}
+            EBS_CSI_DRIVER,
+            pod_identity=self.ebs_csi_role,
+            configuration=platform_values.ebs_csi_configuration(node_selector=system_node_selector),
         )
         self.before_nodes: list[Construct] = [self.vpc_cni, self.kube_proxy, self.pod_identity_agent]
         self.after_nodes: list[Construct] = [self.coredns, self.ebs_csi_driver]
