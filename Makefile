@@ -25,7 +25,7 @@ ONLINE_DIFF_METHOD ?= template
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: help bootstrap synth test capacity lint typecheck pytest diff diff-online manifests diagram bench baseline config-reference suppressions deploy security-scan clean
+.PHONY: help bootstrap synth test capacity capacity-reference lint typecheck pytest diff diff-online manifests diagram bench baseline config-reference suppressions deploy security-scan clean
 
 help:
 	@echo "make synth   synthesize every stack of ENV=$(ENV) into cdk.out (no AWS credentials needed)"
@@ -104,6 +104,9 @@ suppressions: synth
 # The capacity table per node group and the pod inventory behind it; exit 2 when a group cannot hold its pods.
 capacity: $(VENV)/.installed
 	$(BIN)/python scripts/capacity.py --env $(ENV) --inventory
+
+capacity-reference: $(VENV)/.installed
+	$(BIN)/python scripts/capacity.py --write-readme
 
 config-reference: $(VENV)/.installed
 	$(BIN)/python scripts/config_reference.py --write

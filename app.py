@@ -15,6 +15,7 @@ from cdk_nag import AwsSolutionsChecks
 
 from config import AppConfig, ConfigError, image_tag_override, load_config
 from fit.capacity import check_capacity
+from fit.cross_layer import check_cross_layer, layers
 from stacks.aspects import SuppressCdkHandlerFindings
 from stacks.backup import BackupDrStack, BackupStack
 from stacks.cache import CacheStack
@@ -128,6 +129,11 @@ def add_validation_plugins(app: cdk.App) -> None:
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
 
 
+def verify(built: TechLibApp) -> list[str]:
+    """The cross-layer rules (fit/cross_layer.py) over this app: raises ConfigError, returns the warnings."""
+    return check_cross_layer(layers(built.config, alb_to_node_ports=built.network.node_ports_from_albs()))
+
+
 def main() -> None:
     app = cdk.App()
     try:
@@ -138,7 +144,14 @@ def main() -> None:
         # A configuration mistake is the user's to fix: one line, no traceback.
         print(f"configuration error: {error}", file=sys.stderr)
         sys.exit(2)
-    build(app, config)
+    built = build(app, config)
+    try:
+        warnings = verify(built)
+    except ConfigError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        sys.exit(2)
+    for warning in warnings:
+        cdk.Annotations.of(built.workloads).add_warning_v2("@tech-lib/fit:crossLayer", warning)
     app.synth()
 
 
