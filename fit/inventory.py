@@ -24,6 +24,9 @@ from k8s_charts.web_workload import Autoscaling, Resources
 from stacks.names import K8sNames, NodeGroups
 
 Kind = Literal["Deployment", "StatefulSet", "DaemonSet"]
+SourceKind = Literal["helm", "addon", "cdk8s"]
+# The cdk8s chart id WorkloadsStack gives the application chart.
+WORKLOADS_CHART = "Workloads"
 
 # Placeholders for the identifiers the builders embed but that never shape a pod.
 _PLACEHOLDER = "placeholder"
@@ -64,7 +67,7 @@ class PodComponent:
     name: str
     namespace: str
     kind: Kind
-    source: str  # the Helm release, EKS add-on or cdk8s chart that produces it
+    source: str  # the Helm release, EKS add-on or cdk8s chart (its id) that produces it
     replicas: int  # at the group's desired size: the HPA minimum for our autoscaled workloads
     max_replicas: int  # every HPA at its maximum
     cpu_request_m: int
@@ -76,6 +79,7 @@ class PodComponent:
     tolerations: tuple[Toleration, ...] = ()
     max_surge: int = 0  # extra pods a rolling update starts (0: Recreate, StatefulSet, DaemonSet)
     declared: bool = True  # False: requests left to a chart default we did not choose
+    source_kind: SourceKind = "helm"
 
     @property
     def resources(self) -> sizing.PodResources:
@@ -127,6 +131,7 @@ def _component(
     namespace: str,
     kind: Kind,
     source: str,
+    source_kind: SourceKind,
     values: Mapping[str, Any],
     replicas_key: str | None,
     default_replicas: int,
@@ -165,6 +170,7 @@ def _component(
         tolerations=tolerations,
         max_surge=_rolling_surge(replicas) if surge and kind == "Deployment" else 0,
         declared=bool(raw_resources) if declared_resources is None else declared_resources,
+        source_kind=source_kind,
     )
 
 
@@ -183,7 +189,8 @@ def _web_workload(
         name=name,
         namespace=values.namespace,
         kind="Deployment",
-        source="workloads chart (k8s_charts/workloads.py)",
+        source=WORKLOADS_CHART,
+        source_kind="cdk8s",
         replicas=autoscaling.min_replicas,
         max_replicas=autoscaling.max_replicas,
         cpu_request_m=parsed.cpu_request_m,
@@ -223,6 +230,7 @@ def _cdk8s_deployment(
         node_selector=dict(selector),
         tolerations=tolerations,
         max_surge=_rolling_surge(replicas),
+        source_kind="cdk8s",
     )
 
 
@@ -243,6 +251,7 @@ def _daemonset(
         node_group=None,
         tolerations=TOLERATE_ALL,
         declared=declared,
+        source_kind="addon",
     )
 
 
@@ -325,7 +334,8 @@ def inventory_from_values(config: AppConfig, values: PlatformValues) -> tuple[Po
             name="coredns",
             namespace=kube_system,
             kind="Deployment",
-            source="add-on coredns",
+            source="coredns",
+            source_kind="addon",
             values=values.coredns,
             replicas_key="replicaCount",
             default_replicas=2,
@@ -336,7 +346,8 @@ def inventory_from_values(config: AppConfig, values: PlatformValues) -> tuple[Po
             name="ebs-csi-controller",
             namespace=kube_system,
             kind="Deployment",
-            source="add-on aws-ebs-csi-driver",
+            source="aws-ebs-csi-driver",
+            source_kind="addon",
             values=values.ebs_csi.get("controller", {}),
             replicas_key="replicaCount",
             default_replicas=2,
@@ -347,7 +358,8 @@ def inventory_from_values(config: AppConfig, values: PlatformValues) -> tuple[Po
             name="amazon-cloudwatch-observability-controller-manager",
             namespace=K8sNames.CLOUDWATCH_NAMESPACE,
             kind="Deployment",
-            source="add-on amazon-cloudwatch-observability",
+            source="amazon-cloudwatch-observability",
+            source_kind="addon",
             values=cloudwatch_manager,
             replicas_key="replicaCount",
             default_replicas=1,
@@ -358,7 +370,8 @@ def inventory_from_values(config: AppConfig, values: PlatformValues) -> tuple[Po
             name="aws-load-balancer-controller",
             namespace=kube_system,
             kind="Deployment",
-            source="helm aws-load-balancer-controller",
+            source="aws-load-balancer-controller",
+            source_kind="helm",
             values=values.alb_controller,
             replicas_key="replicaCount",
             default_replicas=2,
@@ -368,7 +381,8 @@ def inventory_from_values(config: AppConfig, values: PlatformValues) -> tuple[Po
             name="metrics-server",
             namespace=kube_system,
             kind="Deployment",
-            source="helm metrics-server",
+            source="metrics-server",
+            source_kind="helm",
             values=values.metrics_server,
             replicas_key="replicas",
             default_replicas=1,
@@ -378,7 +392,8 @@ def inventory_from_values(config: AppConfig, values: PlatformValues) -> tuple[Po
             name="external-secrets",
             namespace="external-secrets",
             kind="Deployment",
-            source="helm external-secrets",
+            source="external-secrets",
+            source_kind="helm",
             values=eso,
             replicas_key="replicaCount",
             default_replicas=1,
@@ -388,7 +403,8 @@ def inventory_from_values(config: AppConfig, values: PlatformValues) -> tuple[Po
             name="external-secrets-webhook",
             namespace="external-secrets",
             kind="Deployment",
-            source="helm external-secrets",
+            source="external-secrets",
+            source_kind="helm",
             values=eso.get("webhook", {}),
             replicas_key="replicaCount",
             default_replicas=1,
@@ -398,7 +414,8 @@ def inventory_from_values(config: AppConfig, values: PlatformValues) -> tuple[Po
             name="external-secrets-cert-controller",
             namespace="external-secrets",
             kind="Deployment",
-            source="helm external-secrets",
+            source="external-secrets",
+            source_kind="helm",
             values=eso.get("certController", {}),
             replicas_key="replicaCount",
             default_replicas=1,
@@ -408,7 +425,8 @@ def inventory_from_values(config: AppConfig, values: PlatformValues) -> tuple[Po
             name=K8sNames.PROMETHEUS_SERVER,
             namespace=K8sNames.MONITORING_NAMESPACE,
             kind="Deployment",
-            source="helm prometheus",
+            source="prometheus",
+            source_kind="helm",
             values=prometheus.get("server", {}),
             replicas_key="replicaCount",
             default_replicas=1,
@@ -422,17 +440,20 @@ def inventory_from_values(config: AppConfig, values: PlatformValues) -> tuple[Po
             name=K8sNames.ALERTMANAGER,
             namespace=K8sNames.MONITORING_NAMESPACE,
             kind="StatefulSet",
-            source="helm prometheus",
+            source="prometheus",
+            source_kind="helm",
             values=prometheus.get("alertmanager", {}),
             replicas_key="replicaCount",
             default_replicas=1,
         ),
         _component(
             config,
-            name="kube-state-metrics",
+            # The subchart's fullname: <release>-kube-state-metrics.
+            name=f"{monitoring.PROMETHEUS_CHART.release}-kube-state-metrics",
             namespace=K8sNames.MONITORING_NAMESPACE,
             kind="Deployment",
-            source="helm prometheus",
+            source="prometheus",
+            source_kind="helm",
             values=prometheus.get("kube-state-metrics", {}),
             replicas_key="replicas",
             default_replicas=1,
@@ -442,7 +463,8 @@ def inventory_from_values(config: AppConfig, values: PlatformValues) -> tuple[Po
             name=K8sNames.PROMETHEUS_ADAPTER,
             namespace=K8sNames.MONITORING_NAMESPACE,
             kind="Deployment",
-            source="helm prometheus-adapter",
+            source="prometheus-adapter",
+            source_kind="helm",
             values=values.adapter,
             replicas_key="replicas",
             default_replicas=1,
@@ -452,7 +474,8 @@ def inventory_from_values(config: AppConfig, values: PlatformValues) -> tuple[Po
             name=K8sNames.GRAFANA,
             namespace=K8sNames.MONITORING_NAMESPACE,
             kind="Deployment",
-            source="helm grafana",
+            source="grafana",
+            source_kind="helm",
             values=values.grafana,
             replicas_key="replicas",
             default_replicas=1,
@@ -462,7 +485,7 @@ def inventory_from_values(config: AppConfig, values: PlatformValues) -> tuple[Po
             config,
             name=ca.NAME,
             namespace=ca.NAMESPACE,
-            source="cluster-autoscaler chart (k8s_charts/cluster_autoscaler.py)",
+            source=f"{config.resource_prefix}-cluster-autoscaler",
             replicas=ca.REPLICAS,
             resources=ca.RESOURCES,
             selector=system,
@@ -472,7 +495,7 @@ def inventory_from_values(config: AppConfig, values: PlatformValues) -> tuple[Po
                 config,
                 name=name,
                 namespace=config.workloads.namespace,
-                source="exporters chart (k8s_charts/monitoring.py)",
+                source=f"{config.resource_prefix}-exporters",
                 replicas=monitoring.EXPORTER_REPLICAS,
                 resources=monitoring.EXPORTER_RESOURCES,
                 selector=system,
@@ -494,14 +517,14 @@ def inventory_from_values(config: AppConfig, values: PlatformValues) -> tuple[Po
             values=workload_values,
         ),
         # --- DaemonSets: one pod on every node (each tolerates every taint)
-        _daemonset("aws-node", kube_system, "add-on vpc-cni", sizing.AWS_NODE),
-        _daemonset("kube-proxy", kube_system, "add-on kube-proxy", sizing.KUBE_PROXY),
-        _daemonset("eks-pod-identity-agent", kube_system, "add-on eks-pod-identity-agent", sizing.POD_IDENTITY_AGENT),
-        _daemonset("ebs-csi-node", kube_system, "add-on aws-ebs-csi-driver", sizing.EBS_CSI_NODE),
+        _daemonset("aws-node", kube_system, "vpc-cni", sizing.AWS_NODE),
+        _daemonset("kube-proxy", kube_system, "kube-proxy", sizing.KUBE_PROXY),
+        _daemonset("eks-pod-identity-agent", kube_system, "eks-pod-identity-agent", sizing.POD_IDENTITY_AGENT),
+        _daemonset("ebs-csi-node", kube_system, "aws-ebs-csi-driver", sizing.EBS_CSI_NODE),
         _daemonset(
             K8sNames.CLOUDWATCH_AGENT,
             K8sNames.CLOUDWATCH_NAMESPACE,
-            "add-on amazon-cloudwatch-observability",
+            "amazon-cloudwatch-observability",
             sizing.PodResources.from_values(agent_resources) if agent_resources else sizing.CLOUDWATCH_AGENT,
             declared=bool(agent_resources),
         ),

@@ -89,7 +89,7 @@ def test_inventory_equals_the_synthesized_manifest_of_each_of_our_objects(prod: 
         assert all(group.labels.get(k) == v for k, v in selector.items())
         tolerations = {(t["key"], t.get("value"), t["effect"]) for t in spec.get("tolerations", [])}
         assert tolerations == {(t.key, t.value, t.effect) for t in component.tolerations}, key
-    ours = {(c.namespace, c.name) for c in inventory.values() if "chart (" in c.source}
+    ours = {(c.namespace, c.name) for c in inventory.values() if c.source_kind == "cdk8s"}
     assert ours == set(deployed)
 
 
@@ -101,9 +101,7 @@ def _helm_values(template: dict[str, Any], release: str) -> dict[str, Any]:
     ]
     values = resource["Properties"]["Values"]
     text = (
-        values
-        if isinstance(values, str)
-        else "".join(p if isinstance(p, str) else "T" for p in values["Fn::Join"][1])
+        values if isinstance(values, str) else "".join(p if isinstance(p, str) else "T" for p in values["Fn::Join"][1])
     )
     parsed: dict[str, Any] = json.loads(text)
     return parsed
@@ -157,10 +155,21 @@ def test_the_values_the_inventory_reads_are_the_values_the_templates_carry(prod:
             assert "resources" in synthesized
 
 
+def test_inventory_sources_are_the_releases_add_ons_and_charts_of_the_templates(prod: Synthesized) -> None:
+    templates = [prod.template_json(stack) for stack in (prod.built.eks, prod.built.monitoring)]
+    resources = [r for t in templates for r in t["Resources"].values()]
+    releases = {r["Properties"]["Release"] for r in resources if r["Type"] == "Custom::AWSCDK-EKS-HelmChart"}
+    addons = {r["Properties"]["AddonName"] for r in resources if r["Type"] == "AWS::EKS::Addon"}
+    inventory = pod_inventory(prod.config)
+    assert {c.source for c in inventory if c.source_kind == "helm"} == releases
+    # The pod identity agent is created by the cluster construct, not as one of our AWS::EKS::Addon resources.
+    assert {c.source for c in inventory if c.source_kind == "addon"} == addons | {"eks-pod-identity-agent"}
+
+
 def test_every_component_we_configure_declares_requests_and_a_memory_limit() -> None:
     for env in ENVIRONMENTS:
         for component in pod_inventory(load_config(env)):
-            if component.source.startswith("add-on") and component.kind == "DaemonSet" and not component.declared:
+            if component.source_kind == "addon" and component.kind == "DaemonSet" and not component.declared:
                 continue  # aws-node, kube-proxy, pod identity agent, ebs-csi-node: EKS's own manifests
             assert component.declared, component.name
             assert component.cpu_request_m > 0 and component.memory_request_mib > 0, component.name
