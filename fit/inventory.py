@@ -101,6 +101,7 @@ def accepts(group: NodeGroupConfig, node_selector: Mapping[str, str], toleration
 
 
 def _place(config: AppConfig, name: str, selector: Mapping[str, str], tolerations: Sequence[Toleration]) -> str:
+    """The node group a workload is counted on; none accepting it is a configuration error."""
     groups = [g.name for g in config.eks.node_groups if accepts(g, selector, tolerations)]
     allowed = ", ".join(f"{g.name} (labels {dict(g.labels)}, taints {len(g.taints)})" for g in config.eks.node_groups)
     if not groups:
@@ -110,12 +111,8 @@ def _place(config: AppConfig, name: str, selector: Mapping[str, str], toleration
             f"{len(tolerations)} tolerations): its pods would stay Pending",
             allowed,
         )
-    if len(groups) > 1:
-        raise ConfigError(
-            f"eks.node_groups ({name})",
-            f"{name} may land on {' and '.join(groups)}: pin it to one group with a nodeSelector",
-            allowed,
-        )
+    # Several groups may accept a workload (e.g. an on-demand and a Spot group with the same labels): it is
+    # counted whole on the first in configuration order, so it still fits when the others have no nodes.
     return groups[0]
 
 

@@ -219,11 +219,15 @@ def test_a_workload_no_node_group_accepts_is_a_configuration_error() -> None:
         pod_inventory(tainted)
 
 
-def test_a_workload_two_groups_accept_must_be_pinned() -> None:
+def test_a_workload_several_groups_accept_is_counted_on_the_first() -> None:
     config = load_config("prod")
-    both = _with_group(config, "app-nodes", labels={"node-type": "system"}, taints=())
-    with pytest.raises(ConfigError, match=r"may land on app-nodes and system-nodes"):
-        pod_inventory(both)
+    spot = dataclasses.replace(config.eks.node_group("app-nodes"), name="app-spot")
+    config = dataclasses.replace(
+        config, eks=dataclasses.replace(config.eks, node_groups=(*config.eks.node_groups, spot))
+    )
+    placed = {c.name: c.node_group for c in pod_inventory(config)}
+    assert placed["frontend"] == placed["backend"] == "app-nodes"  # first in configuration order
+    assert {g.group.name: g.at_max.pods for g in cap.check_capacity(config)}["app-spot"] == 0
 
 
 def test_desired_size_must_hold_the_steady_state_too() -> None:
