@@ -26,7 +26,7 @@ ONLINE_DIFF_METHOD ?= template
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: help bootstrap synth test lint typecheck pytest diff diff-online manifests diagram bench baseline config-reference suppressions deploy security-scan clean
+.PHONY: help bootstrap synth test capacity capacity-reference lint typecheck pytest diff diff-online manifests diagram bench baseline config-reference suppressions deploy security-scan clean
 
 help:
 	@echo "make synth   synthesize every stack of ENV=$(ENV) into cdk.out (no AWS credentials needed)"
@@ -35,6 +35,7 @@ help:
 	@echo "make manifests  render the Kubernetes manifests to dist/ for review"
 	@echo "make deploy  cdk deploy --all for ENV (needs AWS credentials; prod asks before security widening)"
 	@echo "make security-scan  checkov over the workflows and the repository (secrets)"
+	@echo "make capacity  pod slots, CPU and memory per node group of ENV (needed vs available)"
 	@echo "make suppressions  list every acknowledged finding with its reason"
 	@echo "make clean   remove build output and virtualenvs"
 
@@ -100,6 +101,13 @@ security-scan: $(CHECKOV_VENV)/.installed
 
 suppressions: synth
 	$(BIN)/python scripts/suppressions.py --assembly cdk.out
+
+# The capacity table per node group and the pod inventory behind it; exit 2 when a group cannot hold its pods.
+capacity: $(VENV)/.installed
+	$(BIN)/python scripts/capacity.py --env $(ENV) --inventory
+
+capacity-reference: $(VENV)/.installed
+	$(BIN)/python scripts/capacity.py --write-readme
 
 config-reference: $(VENV)/.installed
 	$(BIN)/python scripts/config_reference.py --write

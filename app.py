@@ -18,6 +18,8 @@ import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
 from config import AppConfig, ConfigError, image_tag_override, load_config
+from fit.capacity import check_capacity
+from fit.cross_layer import check_cross_layer, layers
 from stacks.aspects import SuppressCdkHandlerFindings
 from stacks.backup import BackupDrStack, BackupStack
 from stacks.cache import CacheStack
@@ -169,16 +171,31 @@ def bare_app_props() -> dict[str, Any]:
     return {"context": context, "outdir": str(root / "cdk.out")}
 
 
+def verify(built: TechLibApp) -> list[str]:
+    """The cross-layer rules (fit/cross_layer.py) over this app: raises ConfigError, returns the warnings."""
+    return check_cross_layer(layers(built.config, alb_to_node_ports=built.network.node_ports_from_albs()))
+
+
 def main() -> None:
     app = cdk.App(**bare_app_props())
     try:
         config = config_from_context(app)
+        # Every node group holds what the platform places on it (fit/capacity.py, `make capacity`).
+        check_capacity(config)
     except ConfigError as error:
         # A configuration mistake is the user's to fix: one line per problem, no traceback.
         for line in error.lines:
             print(f"configuration error: {line}", file=sys.stderr)
         sys.exit(2)
-    build(app, config)
+    built = build(app, config)
+    try:
+        warnings = verify(built)
+    except ConfigError as error:
+        for line in error.lines:
+            print(f"configuration error: {line}", file=sys.stderr)
+        sys.exit(2)
+    for warning in warnings:
+        cdk.Annotations.of(built.workloads).add_warning_v2("@tech-lib/fit:crossLayer", warning)
     app.synth()
 
 

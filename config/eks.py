@@ -128,7 +128,9 @@ class EksConfig(Section):
                 ("node_groups",), f"has no group named {', '.join(missing)}", "app-nodes and system-nodes among others"
             )
         if SPOT_APP_NODE_GROUP in names:
-            yield invalid(("node_groups",), names, f"no group named {SPOT_APP_NODE_GROUP} (eks.spot_app_nodes defines it)")
+            yield invalid(
+                ("node_groups",), names, f"no group named {SPOT_APP_NODE_GROUP} (eks.spot_app_nodes defines it)"
+            )
 
     @check("node_groups", "spot_app_nodes")
     def _spot_shape(self) -> Iterator[Problem]:
@@ -150,6 +152,29 @@ class EksConfig(Section):
     def _log_types(self) -> Iterator[Problem]:
         if len(set(self.control_plane_log_types)) != len(self.control_plane_log_types):
             yield invalid(("control_plane_log_types",), list(self.control_plane_log_types), "distinct log types")
+
+    @property
+    def spot_node_group(self) -> NodeGroupConfig | None:
+        """The Spot twin of app-nodes as a node group: app-nodes' labels, taints and disk, the Spot sizes, and
+        the smallest of its instance types (the one the capacity model must hold for)."""
+        spot = self.spot_app_nodes
+        if spot is None:
+            return None
+        return self.node_group(self.REQUIRED_NODE_GROUPS[0]).model_copy(
+            update={
+                "name": SPOT_APP_NODE_GROUP,
+                "instance_type": spot.smallest[0],
+                "min_size": spot.min_size,
+                "desired_size": spot.desired_size,
+                "max_size": spot.max_size,
+            }
+        )
+
+    @property
+    def all_node_groups(self) -> tuple[NodeGroupConfig, ...]:
+        """Every managed node group the cluster gets: the configured ones, then the Spot twin."""
+        spot = self.spot_node_group
+        return (*self.node_groups, *((spot,) if spot else ()))
 
     def node_group(self, name: str) -> NodeGroupConfig:
         for group in self.node_groups:

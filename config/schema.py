@@ -120,6 +120,7 @@ class AppConfig(Section):
 
 __all__ = [
     "LOG_RETENTION_DAYS",
+    "SPOT_APP_NODE_GROUP",
     "AppConfig",
     "AutoscalingConfig",
     "BackupConfig",
@@ -135,7 +136,6 @@ __all__ = [
     "NetworkConfig",
     "NodeGroupConfig",
     "ResourcesConfig",
-    "SPOT_APP_NODE_GROUP",
     "SpotNodeGroupConfig",
     "Taint",
     "WafConfig",

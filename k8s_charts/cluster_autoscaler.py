@@ -24,6 +24,7 @@ import cdk8s
 from cdk8s_plus_27 import k8s
 from constructs import Construct
 
+from fit import sizing
 from k8s_charts.network_policies import metrics_only_from_monitoring
 from stacks.names import Ports
 
@@ -38,6 +39,8 @@ PREFERRED_PRIORITY = 50
 DEFAULT_PRIORITY = 10
 LABELS = {"k8s-addon": "cluster-autoscaler.addons.k8s.io", "k8s-app": NAME}
 APP_LABELS = {"app": NAME}
+RESOURCES = sizing.CLUSTER_AUTOSCALER
+REPLICAS = sizing.CLUSTER_AUTOSCALER_REPLICAS
 # Non-root uid/gid of the upstream example ("nobody").
 RUN_AS = 65534
 
@@ -175,7 +178,7 @@ class ClusterAutoscalerChart(cdk8s.Chart):
                 },
             ),
             spec=k8s.DeploymentSpec(
-                replicas=1,
+                replicas=REPLICAS,
                 selector=k8s.LabelSelector(match_labels=APP_LABELS),
                 template=k8s.PodTemplateSpec(
                     metadata=k8s.ObjectMeta(
@@ -209,7 +212,14 @@ class ClusterAutoscalerChart(cdk8s.Chart):
     @staticmethod
     def _pod_spec(values: ClusterAutoscalerValues) -> k8s.PodSpec:
         probe = k8s.HttpGetAction(path=HEALTH_PATH, port=k8s.IntOrString.from_number(Ports.CLUSTER_AUTOSCALER_METRICS))
-        resources = {"cpu": k8s.Quantity.from_string("100m"), "memory": k8s.Quantity.from_string("300Mi")}
+        requests = {
+            "cpu": k8s.Quantity.from_string(f"{RESOURCES.cpu_request_m}m"),
+            "memory": k8s.Quantity.from_string(f"{RESOURCES.memory_request_mib}Mi"),
+        }
+        limits = {
+            "cpu": k8s.Quantity.from_string(f"{RESOURCES.cpu_limit_m}m"),
+            "memory": k8s.Quantity.from_string(f"{RESOURCES.memory_limit_mib}Mi"),
+        }
         return k8s.PodSpec(
             priority_class_name="system-cluster-critical",
             service_account_name=SERVICE_ACCOUNT,
@@ -233,7 +243,7 @@ class ClusterAutoscalerChart(cdk8s.Chart):
                             name="metrics", container_port=Ports.CLUSTER_AUTOSCALER_METRICS, protocol="TCP"
                         )
                     ],
-                    resources=k8s.ResourceRequirements(requests=resources, limits=dict(resources)),
+                    resources=k8s.ResourceRequirements(requests=requests, limits=limits),
                     liveness_probe=k8s.Probe(http_get=probe, initial_delay_seconds=30, period_seconds=30),
                     readiness_probe=k8s.Probe(http_get=probe, period_seconds=10),
                     security_context=k8s.SecurityContext(

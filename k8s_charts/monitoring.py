@@ -33,6 +33,7 @@ import cdk8s
 from cdk8s_plus_27 import k8s
 from constructs import Construct
 
+from fit import platform_values, sizing
 from k8s_charts import prometheus_config as prom
 from k8s_charts.network_policies import metrics_only_from_monitoring
 from k8s_charts.platform import EXTERNAL_SECRETS_API, pod_security_labels
@@ -58,6 +59,8 @@ GRAFANA_ADMIN_PASSWORD_KEY = "admin-password"
 GRAFANA_DATASOURCE_UID = "prometheus"
 DASHBOARD_UID = "tech-lib-overview"
 
+EXPORTER_RESOURCES = sizing.EXPORTER
+EXPORTER_REPLICAS = 1
 EXPORTER_CHECKOV_SKIPS = {
     "CKV_K8S_43": "the exporter image is pinned by release tag; digests are not resolvable at synth (no registry access)",
 }
@@ -93,7 +96,7 @@ class MonitoringPlacement:
     node_selector: Mapping[str, str]
 
     def values(self) -> dict[str, Any]:
-        return {"nodeSelector": dict(self.node_selector)}
+        return {"nodeSelector": dict(self.node_selector), "tolerations": []}
 
 
 # --- cdk8s charts -------------------------------------------------------------------------------------
@@ -214,8 +217,14 @@ class Exporter(Construct):
             ports=[k8s.ContainerPort(name=K8sNames.METRICS_PORT, container_port=port)],
             env=list(env),
             resources=k8s.ResourceRequirements(
-                requests={"cpu": k8s.Quantity.from_string("50m"), "memory": k8s.Quantity.from_string("64Mi")},
-                limits={"cpu": k8s.Quantity.from_string("200m"), "memory": k8s.Quantity.from_string("128Mi")},
+                requests={
+                    "cpu": k8s.Quantity.from_string(f"{EXPORTER_RESOURCES.cpu_request_m}m"),
+                    "memory": k8s.Quantity.from_string(f"{EXPORTER_RESOURCES.memory_request_mib}Mi"),
+                },
+                limits={
+                    "cpu": k8s.Quantity.from_string(f"{EXPORTER_RESOURCES.cpu_limit_m}m"),
+                    "memory": k8s.Quantity.from_string(f"{EXPORTER_RESOURCES.memory_limit_mib}Mi"),
+                },
             ),
             liveness_probe=k8s.Probe(
                 http_get=k8s.HttpGetAction(path="/", port=probe_port), period_seconds=20, timeout_seconds=5
@@ -244,7 +253,7 @@ class Exporter(Construct):
             ),
             spec=k8s.DeploymentSpec(
                 # One scraper target: a second replica would only double the load on the database/cache.
-                replicas=1,
+                replicas=EXPORTER_REPLICAS,
                 selector=k8s.LabelSelector(match_labels=selector),
                 template=k8s.PodTemplateSpec(
                     metadata=k8s.ObjectMeta(labels=labels),
@@ -459,10 +468,16 @@ def prometheus_values(
             "persistentVolume": {"enabled": True, "size": PROMETHEUS_VOLUME_SIZE, "storageClass": STORAGE_CLASS},
             "securityContext": restricted_pod_security_context(),
             "containerSecurityContext": restricted_container_security_context(),
-            "resources": {"requests": {"cpu": "200m", "memory": "512Mi"}, "limits": {"memory": "1Gi"}},
+            "replicaCount": sizing.MONITORING_REPLICAS,
+            "resources": sizing.PROMETHEUS_SERVER.values(),
             **placement.values(),
         },
-        "configmapReload": {"prometheus": {"containerSecurityContext": restricted_container_security_context()}},
+        "configmapReload": {
+            "prometheus": {
+                "containerSecurityContext": restricted_container_security_context(),
+                "resources": sizing.CONFIGMAP_RELOAD.values(),
+            }
+        },
         "serverFiles": {
             "prometheus.yml": {"rule_files": config["rule_files"], "scrape_configs": config["scrape_configs"]},
             prom.RULES_FILE: prom.rule_file(max_connections=max_connections),
@@ -475,6 +490,8 @@ def prometheus_values(
             "persistence": {"enabled": True, "size": "2Gi", "storageClass": STORAGE_CLASS},
             "podSecurityContext": restricted_pod_security_context(),
             "securityContext": restricted_container_security_context(),
+            "replicaCount": sizing.MONITORING_REPLICAS,
+            "resources": sizing.ALERTMANAGER.values(),
             **placement.values(),
         },
         # PodCrashLooping reads kube_pod_container_status_restarts_total: kube-state-metrics, scraped by the
@@ -484,6 +501,8 @@ def prometheus_values(
             "podAnnotations": {"prometheus.io/scrape": "true", "prometheus.io/port": str(KUBE_STATE_METRICS_PORT)},
             "securityContext": restricted_pod_security_context(),
             "containerSecurityContext": restricted_container_security_context(),
+            "replicas": sizing.MONITORING_REPLICAS,
+            "resources": sizing.KUBE_STATE_METRICS.values(),
             **placement.values(),
         },
         # Node metrics come from the CloudWatch agent (the design's TechLib/EKS namespace): no node exporter,
@@ -500,6 +519,8 @@ def adapter_values(*, placement: MonitoringPlacement) -> dict[str, Any]:
         "rules": prom.adapter_rules(),
         "securityContext": restricted_container_security_context(),
         "podSecurityContext": restricted_pod_security_context(10001, fs_group=False),
+        "replicas": sizing.MONITORING_REPLICAS,
+        "resources": sizing.PROMETHEUS_ADAPTER.values(),
         **placement.values(),
     }
 
@@ -646,6 +667,8 @@ def grafana_values(*, app_namespace: str, max_connections: int, placement: Monit
         "dashboards": {"tech-lib": {DASHBOARD_UID: {"json": json.dumps(dashboard)}}},
         "securityContext": restricted_pod_security_context(472),
         "containerSecurityContext": restricted_container_security_context(read_only_root=False),
+        "replicas": sizing.MONITORING_REPLICAS,
+        "resources": sizing.GRAFANA.values(),
         **placement.values(),
     }
 
@@ -727,11 +750,17 @@ def cloudwatch_agent_config(*, resource_prefix: str, cluster_name: str, region: 
     }
 
 
-def cloudwatch_addon_configuration(*, resource_prefix: str, cluster_name: str, region: str) -> dict[str, Any]:
+def cloudwatch_addon_configuration(
+    *, resource_prefix: str, cluster_name: str, region: str, node_selector: Mapping[str, str]
+) -> dict[str, Any]:
     """configurationValues of the amazon-cloudwatch-observability add-on."""
     return {
+        **platform_values.cloudwatch_pod_configuration(node_selector=node_selector),
         "agent": {
-            "config": cloudwatch_agent_config(resource_prefix=resource_prefix, cluster_name=cluster_name, region=region)
+            "config": cloudwatch_agent_config(
+                resource_prefix=resource_prefix, cluster_name=cluster_name, region=region
+            ),
+            **platform_values.cloudwatch_pod_configuration(node_selector=node_selector)["agent"],
         },
         # The agent ships the design's two log groups; the add-on's Fluent Bit would copy every container's
         # log a second time into /aws/containerinsights/<cluster>/application.

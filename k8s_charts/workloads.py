@@ -177,14 +177,14 @@ def _scaling_rules(rules: ScalingRulesConfig) -> k8s.HpaScalingRulesV2:
     )
 
 
-def _resources(sizing: WorkloadSizing) -> Resources:
+def resources_of(sizing: WorkloadSizing) -> Resources:
     requests, limits = sizing.resources.requests, sizing.resources.limits
     return Resources(
         request_cpu=requests.cpu, request_memory=requests.memory, limit_cpu=limits.cpu, limit_memory=limits.memory
     )
 
 
-def _autoscaling(sizing: WorkloadSizing, pods_metrics: tuple[PodsMetric, ...] = ()) -> Autoscaling:
+def autoscaling_of(sizing: WorkloadSizing, pods_metrics: tuple[PodsMetric, ...] = ()) -> Autoscaling:
     """The HPA from configuration (workloads.<name>.autoscaling): dev runs smaller than prod's seed numbers."""
     hpa = sizing.autoscaling
     behavior = (
@@ -204,6 +204,10 @@ def _autoscaling(sizing: WorkloadSizing, pods_metrics: tuple[PodsMetric, ...] = 
     )
 
 
+# Served by prometheus-adapter (observability) from the backend's /metrics.
+BACKEND_PODS_METRICS = (PodsMetric(name="http_requests_per_second", average_value="1000m"),)
+
+
 class WorkloadsChart(cdk8s.Chart):
     """frontend + backend WebWorkloads and the `tech-lib-ingress` ALB Ingress, in the app namespace."""
 
@@ -221,10 +225,10 @@ class WorkloadsChart(cdk8s.Chart):
             service_name=K8sNames.FRONTEND_SERVICE,
             ports=[NamedPort("http", Ports.FRONTEND_HTTP)],
             env=Env(values={"VITE_API_BASE_URL": PathPatterns.API_PREFIX, "VITE_ENV": "production"}),
-            resources=_resources(values.frontend_sizing),
+            resources=resources_of(values.frontend_sizing),
             liveness=_liveness(HealthPaths.FRONTEND_LIVENESS, Ports.FRONTEND_HTTP),
             readiness=_readiness(HealthPaths.FRONTEND_READINESS, Ports.FRONTEND_HTTP),
-            autoscaling=_autoscaling(values.frontend_sizing),
+            autoscaling=autoscaling_of(values.frontend_sizing),
             placement=values.placement,
             allowed_ingress=[AllowedIngress(Ports.FRONTEND_HTTP, values.alb_subnet_cidrs)],
             # nginx writes its caches, pid file and temp files; the root filesystem is read-only.
@@ -259,14 +263,10 @@ class WorkloadsChart(cdk8s.Chart):
                 },
                 config_map_keys={"REDIS_HOST": (K8sNames.APP_CONFIG_MAP, K8sKeys.REDIS_HOST)},
             ),
-            resources=_resources(values.backend_sizing),
+            resources=resources_of(values.backend_sizing),
             liveness=_liveness(HealthPaths.BACKEND_LIVENESS, Ports.BACKEND_HTTP),
             readiness=_readiness(HealthPaths.BACKEND_READINESS, Ports.BACKEND_HTTP),
-            autoscaling=_autoscaling(
-                values.backend_sizing,
-                # Served by prometheus-adapter (observability) from the backend's /metrics.
-                pods_metrics=(PodsMetric(name="http_requests_per_second", average_value="1000m"),),
-            ),
+            autoscaling=autoscaling_of(values.backend_sizing, BACKEND_PODS_METRICS),
             placement=values.placement,
             allowed_ingress=[
                 AllowedIngress(Ports.BACKEND_HTTP, values.alb_subnet_cidrs),

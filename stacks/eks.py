@@ -220,18 +220,9 @@ class EksStack(TechLibStack):
             )
             for group in settings.node_groups
         }
-        spot = settings.spot_app_nodes
-        if spot is not None:
+        spot, spot_group = settings.spot_app_nodes, settings.spot_node_group
+        if spot is not None and spot_group is not None:
             # app-nodes' label, taint and disk on Spot capacity: workloads land on either group unchanged.
-            spot_group = settings.node_group(NodeGroups.APP).model_copy(
-                update={
-                    "name": NodeGroups.APP_SPOT,
-                    "instance_type": spot.instance_types[0],
-                    "min_size": spot.min_size,
-                    "desired_size": spot.desired_size,
-                    "max_size": spot.max_size,
-                }
-            )
             self.node_groups[NodeGroups.APP_SPOT] = ManagedNodeGroup(
                 self,
                 "AppNodesSpot",

@@ -630,7 +630,10 @@ class MonitoringStack(TechLibStack):
             pod_identity_associations=[self.cloudwatch_agent_role.addon_association],
             configuration_values=json.dumps(
                 charts.cloudwatch_addon_configuration(
-                    resource_prefix=self.prefix, cluster_name=cluster_name, region=self.region
+                    resource_prefix=self.prefix,
+                    cluster_name=cluster_name,
+                    region=self.region,
+                    node_selector=system_labels,
                 )
             ),
         )

@@ -113,6 +113,26 @@ class NetworkStack(TechLibStack):
         self._add_flow_logs(network.flow_log_retention_days)
         self._add_security_groups()
 
+    def node_ports_from_albs(self) -> set[int]:
+        """TCP ports the node security group admits from every ALB security group (the cross-layer port check)."""
+        node_group = self.resolve(self.node_security_group.security_group_id)
+        per_alb_group = []
+        for alb_group in self.alb_security_groups:
+            source = self.resolve(alb_group.security_group_id)
+            ports: set[int] = set()
+            for rule in self.node.find_all():
+                if (
+                    isinstance(rule, ec2.CfnSecurityGroupIngress)
+                    and rule.ip_protocol == "tcp"
+                    and self.resolve(rule.group_id) == node_group
+                    and self.resolve(rule.source_security_group_id) == source
+                    and rule.from_port is not None
+                    and rule.to_port is not None
+                ):
+                    ports.update(range(int(rule.from_port), int(rule.to_port) + 1))
+            per_alb_group.append(ports)
+        return set.intersection(*per_alb_group) if per_alb_group else set()
+
     def _add_flow_logs(self, retention_days: int) -> None:
         self.flow_log_key = kms.Key(
             self,

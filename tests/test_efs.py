@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from config import ConfigError, load_config
+from fit.inventory import pod_inventory
 from k8s_charts.storage import PROVISIONER, STORAGE_CLASS
-from stacks.constructs.eks_addons import EFS_CSI_DRIVER_PODS
 from tests.conftest import Synthesized, synthesize
 from tests.test_eks import managed_policy_names, one, resources, role_of
 from tests.validators import cfn_lint, checkov, checkov_outcome
@@ -51,10 +51,16 @@ def test_node_role_gets_no_efs_permission(prod: Synthesized) -> None:
 
 def test_efs_driver_pods_are_declared_in_the_addon_values(prod: Synthesized) -> None:
     values = json.loads(addon(prod.template_json(prod.built.eks))["ConfigurationValues"])
-    controller, node = EFS_CSI_DRIVER_PODS["efs-csi-controller"], EFS_CSI_DRIVER_PODS["efs-csi-node"]
-    assert values["controller"] == {"nodeSelector": {"node-type": "system"}, "resources": controller.resources}
-    assert values["node"] == {"tolerations": [{"operator": "Exists"}], "resources": node.resources}
-    assert controller.replicas == 2 and node.replicas is None
+    per_container = {"requests": {"cpu": "10m", "memory": "40Mi"}, "limits": {"memory": "128Mi", "cpu": "100m"}}
+    assert values["controller"] == {"nodeSelector": {"node-type": "system"}, "resources": per_container}
+    node_container = {"requests": {"cpu": "10m", "memory": "40Mi"}, "limits": {"memory": "256Mi", "cpu": "200m"}}
+    assert values["node"] == {"tolerations": [{"operator": "Exists"}], "resources": node_container}
+    # The inventory counts the same figures: 3 containers a pod, the controller on system-nodes.
+    pods = {c.name: c for c in pod_inventory(prod.config) if c.source == "aws-efs-csi-driver"}
+    controller, node = pods["efs-csi-controller"], pods["efs-csi-node"]
+    assert (controller.kind, controller.replicas, controller.node_group) == ("Deployment", 2, "system-nodes")
+    assert (controller.cpu_request_m, controller.memory_request_mib) == (30, 120)
+    assert (node.kind, node.node_group, node.cpu_request_m, node.memory_request_mib) == ("DaemonSet", None, 30, 120)
 
 
 def test_without_a_file_system_there_is_no_efs_storage_class(prod: Synthesized) -> None:

@@ -390,7 +390,10 @@ def test_cloudwatch_agent_add_on_carries_the_design_agent_configuration(prod: Sy
     properties = addon["Properties"]
     assert properties["AddonName"] == "amazon-cloudwatch-observability"
     assert json.loads(properties["ConfigurationValues"]) == charts.cloudwatch_addon_configuration(
-        resource_prefix="tech-lib", cluster_name="tech-lib-cluster", region="ap-northeast-1"
+        resource_prefix="tech-lib",
+        cluster_name="tech-lib-cluster",
+        region="ap-northeast-1",
+        node_selector={"node-type": "system"},
     )
     assert set(addon["DependsOn"]) >= {"BackendLogGroupDA10F1B2", "FrontendLogGroupCE4F14E0"}
 

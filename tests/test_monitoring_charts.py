@@ -411,7 +411,10 @@ def test_agent_metrics_are_the_designs(agent: dict[str, Any]) -> None:
 
 def test_addon_carries_the_agent_config_and_turns_fluent_bit_off() -> None:
     addon = charts.cloudwatch_addon_configuration(
-        resource_prefix="tech-lib", cluster_name="tech-lib-cluster", region="ap-northeast-1"
+        resource_prefix="tech-lib",
+        cluster_name="tech-lib-cluster",
+        region="ap-northeast-1",
+        node_selector={"node-type": "system"},
     )
     assert addon["agent"]["config"] == charts.cloudwatch_agent_config(
         resource_prefix="tech-lib", cluster_name="tech-lib-cluster", region="ap-northeast-1"

@@ -56,10 +56,12 @@ def test_on_demand_app_nodes_stay_the_designs_base(eks: dict[str, Any]) -> None:
     assert "CapacityType" not in app
 
 
-def test_dev_runs_the_app_tier_on_spot_with_on_demand_only_as_fallback(dev: Synthesized) -> None:
+def test_dev_keeps_on_demand_app_nodes_and_a_spot_group_for_bursts(dev: Synthesized) -> None:
+    # The capacity model counts the app tier against on-demand app-nodes alone (Spot can be reclaimed),
+    # so dev's base stays on demand and Spot adds burst capacity from zero.
     template = dev.template_json(dev.built.eks)
-    assert node_group(template, NodeGroups.APP)["ScalingConfig"] == {"MinSize": 0, "DesiredSize": 0, "MaxSize": 2}
-    assert node_group(template, NodeGroups.APP_SPOT)["ScalingConfig"] == {"MinSize": 0, "DesiredSize": 2, "MaxSize": 4}
+    assert node_group(template, NodeGroups.APP)["ScalingConfig"] == {"MinSize": 1, "DesiredSize": 2, "MaxSize": 4}
+    assert node_group(template, NodeGroups.APP_SPOT)["ScalingConfig"] == {"MinSize": 0, "DesiredSize": 0, "MaxSize": 4}
 
 
 def test_autoscaler_chains_priority_with_the_designs_least_waste(eks: dict[str, Any]) -> None:

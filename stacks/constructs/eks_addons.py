@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from aws_cdk import aws_eks_v2 as eks
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from fit import platform_values
 from stacks.common import nag_acknowledge
 from stacks.constructs.pod_identity import PodIdentityRole
 
@@ -26,60 +26,6 @@ COREDNS = "coredns"
 EBS_CSI_DRIVER = "aws-ebs-csi-driver"
 EFS_CSI_DRIVER = "aws-efs-csi-driver"
 EFS_CSI_CONTROLLER_SERVICE_ACCOUNT = "efs-csi-controller-sa"
-
-
-@dataclass(frozen=True)
-class AddonWorkload:
-    """One Deployment or DaemonSet an add-on runs, as its configuration values declare it.
-
-    `replicas` None: a DaemonSet, one pod per node. The driver's chart gives each sidecar its pod's
-    container resources unless told otherwise, so one pod requests `containers` times the figures.
-    """
-
-    kind: str
-    replicas: int | None
-    containers: int
-    cpu_request: str
-    memory_request: str
-    cpu_limit: str
-    memory_limit: str
-    placement: str
-
-    @property
-    def resources(self) -> dict[str, dict[str, str]]:
-        return {
-            "requests": {"cpu": self.cpu_request, "memory": self.memory_request},
-            "limits": {"cpu": self.cpu_limit, "memory": self.memory_limit},
-        }
-
-
-# The EFS CSI driver's pods, for its add-on values and the pod inventory / capacity model. The add-on
-# defaults are 200m CPU per container, 3 containers per pod (aws/containers-roadmap#2758); these figures
-# are the driver's idle use with headroom for stunnel (TLS mounts) in the node plugin. The controller's
-# replica count is the chart's default (controller.replicaCount: 2), which the add-on's configuration
-# schema does not let us set (aws/containers-roadmap#2415): it is recorded here, not sent.
-EFS_CSI_DRIVER_PODS: dict[str, AddonWorkload] = {
-    "efs-csi-controller": AddonWorkload(
-        kind="Deployment",
-        replicas=2,
-        containers=3,  # efs-plugin, csi-provisioner, liveness-probe
-        cpu_request="10m",
-        memory_request="40Mi",
-        cpu_limit="100m",
-        memory_limit="128Mi",
-        placement="system-nodes",
-    ),
-    "efs-csi-node": AddonWorkload(
-        kind="DaemonSet",
-        replicas=None,
-        containers=3,  # efs-plugin, csi-driver-registrar, liveness-probe
-        cpu_request="10m",
-        memory_request="40Mi",
-        cpu_limit="200m",
-        memory_limit="256Mi",
-        placement="every node (all taints tolerated)",
-    ),
-}
 
 
 class EksAddons(Construct):
@@ -171,22 +117,18 @@ class EksAddons(Construct):
         # The CNI's network policy agent enforces the NetworkPolicies the charts ship (ingress allow-lists).
         self.vpc_cni = self._addon(VPC_CNI, pod_identity=self.cni_role, configuration={"enableNetworkPolicy": "true"})
         self.kube_proxy = self._addon(KUBE_PROXY)
-        self.coredns = self._addon(COREDNS)
-        # The node plugin must reach every node, app-nodes' NoSchedule taint included, or pods there could
-        # not mount volumes.
-        self.ebs_csi_driver = self._addon(
-            EBS_CSI_DRIVER, pod_identity=self.ebs_csi_role, configuration={"node": {"tolerateAllTaints": True}}
+        self.coredns = self._addon(
+            COREDNS, configuration=platform_values.coredns_configuration(node_selector=system_node_selector)
         )
-        controller = EFS_CSI_DRIVER_PODS["efs-csi-controller"]
-        node = EFS_CSI_DRIVER_PODS["efs-csi-node"]
+        self.ebs_csi_driver = self._addon(
+            EBS_CSI_DRIVER,
+            pod_identity=self.ebs_csi_role,
+            configuration=platform_values.ebs_csi_configuration(node_selector=system_node_selector),
+        )
         self.efs_csi_driver: eks.CfnAddon = self._addon(
             EFS_CSI_DRIVER,
             pod_identity=self.efs_csi_role,
-            configuration={
-                "controller": {"nodeSelector": dict(system_node_selector), "resources": controller.resources},
-                # Like EBS: app pods on tainted app-nodes (on-demand and Spot) must be able to mount.
-                "node": {"tolerations": [{"operator": "Exists"}], "resources": node.resources},
-            },
+            configuration=platform_values.efs_csi_configuration(node_selector=system_node_selector),
         )
         self.before_nodes: list[Construct] = [self.vpc_cni, self.kube_proxy, self.pod_identity_agent]
         self.after_nodes: list[Construct] = [self.coredns, self.ebs_csi_driver, self.efs_csi_driver]

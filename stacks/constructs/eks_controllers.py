@@ -24,6 +24,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct, IDependable
 
+from fit import platform_values
 from stacks.common import checkov_skip, nag_acknowledge
 from stacks.constructs.pod_identity import PodIdentityRole
 
@@ -238,18 +239,22 @@ class PlatformControllers(Construct):
             cluster,
             "AwsLoadBalancerController",
             AWS_LOAD_BALANCER_CONTROLLER,
-            values={
-                "clusterName": cluster_name,
-                "region": stack.region,
-                "vpcId": vpc_id,
-                "serviceAccount": {"create": True, "name": AWS_LOAD_BALANCER_CONTROLLER.service_account},
-                "nodeSelector": selector,
-            },
+            values=platform_values.alb_controller_values(
+                cluster_name=cluster_name,
+                region=stack.region,
+                vpc_id=vpc_id,
+                service_account=AWS_LOAD_BALANCER_CONTROLLER.service_account or "",
+                node_selector=selector,
+            ),
             wait=True,
         )
 
         self.metrics_server = self._chart(
-            cluster, "MetricsServer", METRICS_SERVER, values={"nodeSelector": selector}, wait=True
+            cluster,
+            "MetricsServer",
+            METRICS_SERVER,
+            values=platform_values.metrics_server_values(node_selector=selector),
+            wait=True,
         )
 
         self.external_secrets_role = self._role(
@@ -265,13 +270,9 @@ class PlatformControllers(Construct):
             cluster,
             "ExternalSecrets",
             EXTERNAL_SECRETS,
-            values={
-                "installCRDs": True,
-                "serviceAccount": {"create": True, "name": EXTERNAL_SECRETS.service_account},
-                "nodeSelector": selector,
-                "webhook": {"nodeSelector": selector},
-                "certController": {"nodeSelector": selector},
-            },
+            values=platform_values.external_secrets_values(
+                service_account=EXTERNAL_SECRETS.service_account or "", node_selector=selector
+            ),
             wait=True,
         )
 

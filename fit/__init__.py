@@ -1,0 +1,1 @@
+"""The platform fits together: pod inventory, capacity model and cross-layer checks."""
