@@ -74,8 +74,18 @@ def build(app: cdk.App, config: AppConfig, *, nag: bool = True) -> TechLibApp:
     network = NetworkStack(app, config.stack_name("Network"), config=config)
     database = DatabaseStack(app, config.stack_name("Database"), config=config, network=network)
     cache = CacheStack(app, config.stack_name("Cache"), config=config, network=network)
-    eks = EksStack(app, config.stack_name("Eks"), config=config, network=network, database=database, cache=cache)
-    workloads = WorkloadsStack(app, config.stack_name("Workloads"), config=config, network=network, eks=eks)
+    # Eks reads only the network, so it deploys side by side with Database and Cache; Workloads (the app's
+    # secret sync and pods) is the first stack that needs the cluster and the data tier both.
+    eks = EksStack(app, config.stack_name("Eks"), config=config, network=network)
+    workloads = WorkloadsStack(
+        app,
+        config.stack_name("Workloads"),
+        config=config,
+        network=network,
+        eks=eks,
+        database=database,
+        cache=cache,
+    )
     # us-east-1: CloudFront accepts its WebACL and certificate from there only.
     edge = EdgeStack(app, config.stack_name("Edge"), config=config)
     cdn = CdnStack(app, config.stack_name("Cdn"), config=config, edge=edge, alb_hostname=workloads.alb_hostname)
@@ -88,6 +98,8 @@ def build(app: cdk.App, config: AppConfig, *, nag: bool = True) -> TechLibApp:
         cache=cache,
         workloads=workloads,
     )
+    # The exporters read db-credentials / redis-credentials / app-config, which WorkloadsStack syncs.
+    monitoring.exporters.node.add_dependency(workloads.app_secrets)
     # us-east-1: CloudFront publishes its metrics there only, and an alarm watches its own region's metrics.
     monitoring_edge = EdgeMonitoringStack(app, config.stack_name("MonitoringEdge"), config=config, cdn=cdn)
     cicd = CicdStack(app, config.stack_name("Cicd"), config=config)
