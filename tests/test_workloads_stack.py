@@ -14,6 +14,7 @@ from aws_cdk.assertions import Match, Template
 import app as techlib_app
 from config import load_config
 from k8s_charts.workloads import ALB_LOG_PREFIX
+from scripts import deploy_plan
 from scripts.applied_manifests import _flatten, applied_manifests, manifest_payloads
 from stacks.cache import CacheStack
 from stacks.database import DatabaseStack
@@ -428,6 +429,10 @@ def test_an_image_tag_release_changes_the_workloads_stack_only(prod: Synthesized
     before = {stack.stack_name: prod.template_json(stack) for stack in prod.built.stacks}
     assert sorted(after) == sorted(before)
     assert [name for name in sorted(after) if after[name] != before[name]] == [prod.built.workloads.stack_name]
+    # What `make deploy-plan` reports as the release's changed stacks, from the same templates.
+    assert [n for n in sorted(after) if deploy_plan.changed_template(after[n], before[n])] == [
+        prod.built.workloads.stack_name
+    ]
     workloads_name = prod.built.workloads.stack_name
     assert ":release-1234" in manifest_json(after[workloads_name])
     assert ":release-1234" not in manifest_json(before[workloads_name])
