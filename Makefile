@@ -26,14 +26,15 @@ ONLINE_DIFF_METHOD ?= template
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: help bootstrap synth test capacity capacity-reference lint typecheck pytest diff diff-online manifests diagram bench baseline config-reference suppressions deploy security-scan clean
+.PHONY: help bootstrap synth test capacity capacity-reference lint typecheck pytest diff diff-online manifests diagram bench baseline config-reference suppressions deploy deploy-plan security-scan clean
 
 help:
 	@echo "make synth   synthesize every stack of ENV=$(ENV) into cdk.out (no AWS credentials needed)"
 	@echo "make test    lint + type check + tests + validators (cfn-lint, cdk-nag, checkov, kubernetes-validate)"
 	@echo "make diff    offline release review of cdk.out against the committed baseline; fails on every danger"
 	@echo "make manifests  render the Kubernetes manifests to dist/ for review"
-	@echo "make deploy  cdk deploy --all for ENV (needs AWS credentials; prod asks before security widening)"
+	@echo "make deploy  cdk deploy --all for ENV, independent stacks in parallel (needs AWS credentials)"
+	@echo "make deploy-plan  waves, critical path and estimated deploy time of ENV (offline)"
 	@echo "make security-scan  checkov over the workflows and the repository (secrets)"
 	@echo "make capacity  pod slots, CPU and memory per node group of ENV (needed vs available)"
 	@echo "make suppressions  list every acknowledged finding with its reason"
@@ -88,9 +89,17 @@ manifests: synth
 diagram: synth
 	$(BIN)/python scripts/diagram.py --assembly cdk.out --out docs/architecture --readme README.md
 
-# Synthesizes with the credentials' account (the CLI sets CDK_DEFAULT_ACCOUNT) and deploys in dependency order.
-deploy: $(VENV)/.installed node_modules/.installed
-	$(CDK) deploy --all $(CDK_FLAGS) -c env=$(ENV) $(CDK_ARGS) --require-approval $(REQUIRE_APPROVAL) --progress events
+# Deploys in dependency order, independent stacks side by side: --concurrency is the widest wave of the
+# offline synth's stack graph (scripts/deploy_plan.py; the account does not change the graph). The deploy
+# itself synthesizes again with the credentials' account (the CLI sets CDK_DEFAULT_ACCOUNT).
+deploy: synth
+	concurrency=$$($(BIN)/python scripts/deploy_plan.py --assembly cdk.out --concurrency); \
+	$(CDK) deploy --all $(CDK_FLAGS) -c env=$(ENV) $(CDK_ARGS) --require-approval $(REQUIRE_APPROVAL) \
+	  --concurrency $$concurrency --progress events
+
+# Waves, critical path and estimated wall time (fresh environment, and the diff against baseline/<env>/).
+deploy-plan: synth
+	$(BIN)/python scripts/deploy_plan.py --assembly cdk.out --baseline baseline/$(ENV)
 
 # CKV_SECRET_6 (generic high-entropy strings) is skipped: it flags CDK logical IDs and key names; the
 # detectors of real credential formats (AWS keys, private keys, tokens) still run.

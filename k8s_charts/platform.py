@@ -6,7 +6,7 @@
   `redis-credentials` (the Redis AUTH token), plus the ConfigMap `app-config` with the Redis endpoint.
   No secret value is ever in a manifest: only the secrets' ARNs are.
 
-Both take plain values, so they render without the CDK app; inside it (EksStack) the ARNs and
+Both take plain values, so they render without the CDK app; inside it (EksStack, WorkloadsStack) the ARNs and
 endpoints are CloudFormation tokens. The SecretStore has no `auth`: the operator's own credentials
 (a Pod Identity role that can read exactly these two secrets) are used.
 """
@@ -142,7 +142,11 @@ class AppSecretsChart(cdk8s.Chart):
             spec={
                 "refreshInterval": REFRESH_INTERVAL,
                 "secretStoreRef": {"kind": "SecretStore", "name": SECRET_STORE},
-                "target": {"name": target, "creationPolicy": "Owner", "deletionPolicy": "Retain"},
+                # Orphan: the Secret carries no ownerReference, so deleting or moving this ExternalSecret
+                # (a manifest that changes stacks is deleted from the old one) never garbage-collects the
+                # Secret running pods read; the ExternalSecret of the same name adopts and refreshes it.
+                # Retain: it also survives the Secrets Manager secret being deleted.
+                "target": {"name": target, "creationPolicy": "Orphan", "deletionPolicy": "Retain"},
                 "data": data,
             },
         )

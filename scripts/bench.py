@@ -1,9 +1,15 @@
 """Benchmark for this machine: median wall time of the full synth, an empty one-stack app (the floor),
 and the test command; their ratios; and the synth's peak memory (all processes of the run together).
 
-    make bench                       # 3 synth runs each, 1 test run, the release review of the prod synth
+    make bench                       # 3 runs of each (synth, empty synth, make test), the release review
     .venv/bin/python scripts/bench.py --review-only prod=cdk.out dev=cdk.out.dev   # only the review gate
     .venv/bin/python scripts/bench.py --synth-runs 5 --test-runs 3 --json bench/results/latest.json
+
+The floor is aws-cdk-lib's defaults (its built-in CloudFormation validation runs in jsii for the empty
+app too); the full synth is `cdk synth` of app.py, which runs the same validation natively. On a shared
+machine absolute seconds are noise: compare the ratios, all measured in one run, runs interleaved so a
+burst of load from elsewhere hits every command alike. The test command runs warm: `make bench` depends
+on the bootstrap, so the virtualenvs and node_modules exist before anything is timed.
 """
 
 from __future__ import annotations
@@ -97,6 +103,18 @@ def review_seconds(env: str, assembly: Path, runs: int = 3) -> float:
     return statistics.median(times)
 
 
+def interleaved(commands: dict[str, tuple[list[str], Path]], runs: int) -> dict[str, tuple[float, int]]:
+    """Median wall time and peak memory of each command, run in turns (A B A B ...) rather than in blocks."""
+    results: dict[str, list[tuple[float, int]]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, (command, cwd) in commands.items():
+            results[name].append(run(command, cwd))
+    return {
+        name: (statistics.median(r[0] for r in measured), max(r[1] for r in measured))
+        for name, measured in results.items()
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
@@ -106,10 +124,16 @@ def main() -> None:
         help="only time the release review of these synthesized assemblies (goal: all together under 10 s)",
     )
     parser.add_argument("--synth-runs", type=int, default=3)
-    parser.add_argument("--test-runs", type=int, default=1)
+    parser.add_argument("--test-runs", type=int, default=3)
+    parser.add_argument(
+        "--test-command",
+        default="make test",
+        help="the test command to time (default: make test), e.g. with make's -o flags on a shared virtualenv",
+    )
     parser.add_argument("--env", default="prod")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
+
     if args.review_only:
         pairs = [pair.split("=", 1) for pair in args.review_only]
         reviews = {env: review_seconds(env, Path(assembly)) for env, assembly in pairs}
@@ -135,7 +159,6 @@ def main() -> None:
             "--output",
             str(scratch_dir / "full"),
         ]
-        full, full_peak = median_run(full_cmd, ROOT, args.synth_runs)
         (scratch_dir / "empty.py").write_text(EMPTY_APP)
         empty_cmd = [
             str(CDK),
@@ -148,9 +171,11 @@ def main() -> None:
             "--output",
             str(scratch_dir / "empty"),
         ]
-        empty, empty_peak = median_run(empty_cmd, scratch_dir, args.synth_runs)
+        synths = interleaved({"full": (full_cmd, ROOT), "empty": (empty_cmd, scratch_dir)}, args.synth_runs)
+        (full, full_peak), (empty, empty_peak) = synths["full"], synths["empty"]
         review = review_seconds(args.env, scratch_dir / "full")
-    tests, tests_peak = median_run(["make", "test"], ROOT, args.test_runs)
+    test_cmd = args.test_command.split()
+    tests, tests_peak = median_run(test_cmd, ROOT, args.test_runs)
 
     figures = {
         "machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]},
@@ -167,7 +192,7 @@ def main() -> None:
     }
     print(json.dumps(figures, indent=2))
     print(
-        f"full/empty = {figures['full_over_empty']}x (goal <= 2.0x); tests/full = {figures['tests_over_full']}x (goal <= 3x); "
+        f"full/empty = {figures['full_over_empty']}x (goal <= 1.4x); tests/full = {figures['tests_over_full']}x (goal <= 3x); "
         f"synth peak = {figures['full_synth_peak_mib']} MiB (goal <= 1024 MiB)"
     )
     if args.json:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 import aws_cdk as cdk
 import cdk8s
@@ -27,13 +27,12 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
-from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct, IDependable
 
 from config import AppConfig
 from config.kubernetes import SUPPORTED_VERSIONS, KubernetesVersionInfo
 from k8s_charts.cluster_autoscaler import ClusterAutoscalerChart, ClusterAutoscalerValues
-from k8s_charts.platform import AppNamespaceChart, AppSecretsChart, AppSecretsValues
+from k8s_charts.platform import AppNamespaceChart
 from k8s_charts.storage import EfsStorageClassChart
 from stacks.base import TechLibStack
 from stacks.common import allow_log_groups_to_use_key, checkov_skip, log_retention, nag_acknowledge
@@ -51,26 +50,6 @@ LOG_TYPES = {
     "controllerManager": eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
     "scheduler": eks.ClusterLoggingTypes.SCHEDULER,
 }
-
-
-class DatabaseOutputs(Protocol):
-    """What EksStack reads from DatabaseStack."""
-
-    @property
-    def secret(self) -> secretsmanager.ISecret: ...
-    @property
-    def port(self) -> Any: ...
-
-
-class CacheOutputs(Protocol):
-    """What EksStack reads from CacheStack."""
-
-    @property
-    def auth_token_secret(self) -> secretsmanager.ISecret: ...
-    @property
-    def primary_endpoint_address(self) -> str: ...
-    @property
-    def port(self) -> Any: ...
 
 
 def support_warning(info: KubernetesVersionInfo, today: datetime.date) -> str | None:
@@ -95,15 +74,6 @@ def kubectl_layer(scope: Construct, info: KubernetesVersionInfo) -> lambda_.ILay
     return cast(lambda_.ILayerVersion, layer_class(scope, "KubectlLayer"))
 
 
-def string_of(value: Any) -> str:
-    """A port or endpoint as the string a ConfigMap holds, token or not."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)) and not cdk.Token.is_unresolved(value):
-        return str(int(value))
-    return cdk.Token.as_string(value)
-
-
 class EksStack(TechLibStack):
     """The EKS platform; workloads depend on `platform_ready` and live in `app_namespace`."""
 
@@ -114,8 +84,6 @@ class EksStack(TechLibStack):
         *,
         config: AppConfig,
         network: NetworkStack,
-        database: DatabaseOutputs,
-        cache: CacheOutputs,
         file_system_id: str | None = None,
         **kwargs: Any,
     ) -> None:
@@ -246,7 +214,6 @@ class EksStack(TechLibStack):
             *self.addons.before_nodes,
             *self.addons.after_nodes,
         ]
-        readable_secrets = [database.secret, cache.auth_token_secret]
         self.controllers = PlatformControllers(
             self,
             "Controllers",
@@ -254,8 +221,6 @@ class EksStack(TechLibStack):
             cluster_name=settings.cluster_name,
             vpc_id=network.vpc.vpc_id,
             node_selector=system_labels,
-            readable_secrets=readable_secrets,
-            secret_keys=[s.encryption_key for s in readable_secrets if s.encryption_key is not None],
             prerequisites=prerequisites,
         )
 
@@ -295,33 +260,13 @@ class EksStack(TechLibStack):
                 kubernetes_version=settings.kubernetes_version,
             ),
         )
-        self.app_secrets = self.cluster.add_cdk8s_chart(
-            "AppSecrets",
-            AppSecretsChart(
-                charts,
-                f"{config.resource_prefix}-app-secrets",
-                values=AppSecretsValues(
-                    namespace=config.workloads.namespace,
-                    region=self.region,
-                    database_secret_arn=database.secret.secret_arn,
-                    database_name=config.database.database_name,
-                    database_port=string_of(database.port),
-                    redis_secret_arn=cache.auth_token_secret.secret_arn,
-                    redis_secret_property=None,  # CacheStack generates the bare token, not JSON
-                    redis_host=cache.primary_endpoint_address,
-                    redis_port=string_of(cache.port),
-                ),
-            ),
-        )
-        # SecretStore/ExternalSecret are the operator's CRDs: they exist once its chart is installed.
-        self.app_secrets.node.add_dependency(self.app_namespace, self.controllers.external_secrets)
-
         # The workloads' Services and Ingress need the load balancer controller's webhook serving, and
-        # their pods the namespace, Secret and ConfigMap: WorkloadsStack depends on all of these.
+        # their secret sync the operator's CRDs. Nothing here reads the data tier: the app's ExternalSecrets,
+        # ConfigMap and the operator's read grants live in WorkloadsStack, so this stack deploys side by
+        # side with Database and Cache instead of after them.
         self.platform_ready: list[Construct] = [
             self.controllers.alb_controller,
             self.controllers.external_secrets,
-            self.app_secrets,
         ]
 
     def _acknowledge_kubectl_handler(self) -> None:

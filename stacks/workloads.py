@@ -1,11 +1,17 @@
-"""WorkloadsStack: the application chart applied to the cluster, the ALB's access-log bucket and certificate.
+"""WorkloadsStack: the application chart and its secret sync on the cluster, the ALB's access-log bucket and certificate.
+
+Everything of the cluster that reads the data tier lives here, not in the EKS stack: the app's
+SecretStore, ExternalSecrets (`db-credentials`, `redis-credentials`) and ConfigMap `app-config`
+(`AppSecrets`), and the External Secrets role's read grant on the Aurora and Redis secrets (an
+`iam.Policy` created here and attached to the EKS stack's role). So the EKS platform deploys side by
+side with Database and Cache, and only this stack waits for all three.
 
 The chart (k8s_charts/workloads.py) is applied by a `KubernetesManifest` in THIS stack, not by
 `cluster.add_cdk8s_chart` (which would put the resource in the EKS stack): the manifest refers to the
 log bucket and certificate created here, and this stack reads the Ingress status back, so hosting it
 in the EKS stack would make the two stacks depend on each other. Here it also deploys on its own
 (an image release touches this stack only). CloudFormation cannot express DependsOn across stacks:
-the manifest's dependency on the platform (ALB controller webhook, External Secrets, namespace)
+the manifests' dependency on the platform (ALB controller webhook, External Secrets, namespace)
 becomes a stack dependency on the EKS stack, which finishes deploying, Helm releases included,
 before this stack starts.
 
@@ -25,10 +31,12 @@ from aws_cdk import aws_eks_v2 as eks_v2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import region_info
 from constructs import Construct, IConstruct
 
 from config import AppConfig
+from k8s_charts.platform import AppSecretsChart, AppSecretsValues
 from k8s_charts.workloads import (
     ALB_LOG_PREFIX,
     WorkloadsChart,
@@ -38,12 +46,21 @@ from k8s_charts.workloads import (
 )
 from stacks.base import TechLibStack
 from stacks.common import checkov_skip, nag_acknowledge
+from stacks.constructs.eks_controllers import secret_reader_statements
+from stacks.constructs.pod_identity import PodIdentityRole
 from stacks.names import K8sNames
 from stacks.network import NetworkStack
 
 # The ALB sets its status a minute or two after the Ingress is applied; allow for a slow first create.
 ALB_HOSTNAME_TIMEOUT = cdk.Duration.minutes(10)
 ALB_HOSTNAME_JSON_PATH = ".status.loadBalancer.ingress[0].hostname"
+
+
+class ExternalSecretsController(Protocol):
+    @property
+    def external_secrets_role(self) -> PodIdentityRole: ...
+    @property
+    def external_secrets(self) -> IConstruct: ...
 
 
 class EksPlatform(Protocol):
@@ -58,6 +75,38 @@ class EksPlatform(Protocol):
     @property
     def platform_ready(self) -> Sequence[IConstruct]: ...
 
+    @property
+    def controllers(self) -> ExternalSecretsController: ...
+
+
+class DatabaseOutputs(Protocol):
+    """What this stack reads from DatabaseStack."""
+
+    @property
+    def secret(self) -> secretsmanager.ISecret: ...
+    @property
+    def port(self) -> Any: ...
+
+
+class CacheOutputs(Protocol):
+    """What this stack reads from CacheStack."""
+
+    @property
+    def auth_token_secret(self) -> secretsmanager.ISecret: ...
+    @property
+    def primary_endpoint_address(self) -> str: ...
+    @property
+    def port(self) -> Any: ...
+
+
+def string_of(value: Any) -> str:
+    """A port or endpoint as the string a ConfigMap holds, token or not."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not cdk.Token.is_unresolved(value):
+        return str(int(value))
+    return cdk.Token.as_string(value)
+
 
 class WorkloadsStack(TechLibStack):
     """frontend/backend/HPAs/PDBs/Ingress on the cluster; the ALB access-log bucket; the ALB certificate."""
@@ -70,6 +119,8 @@ class WorkloadsStack(TechLibStack):
         config: AppConfig,
         network: NetworkStack,
         eks: EksPlatform,
+        database: DatabaseOutputs,
+        cache: CacheOutputs,
         **kwargs: Any,
     ) -> None:
         super().__init__(
@@ -79,6 +130,9 @@ class WorkloadsStack(TechLibStack):
             description="tech-lib workloads: frontend and backend on EKS, the ALB Ingress, ALB access-log bucket",
             **kwargs,
         )
+        # jsii's Python stubs omit `kubectl_provider_options` from Cluster, so mypy sees no ICluster in it.
+        cluster = cast(eks_v2.ICluster, eks.cluster)
+        self.app_secrets = self._app_secrets(cluster, eks=eks, database=database, cache=cache)
         self.alb_log_bucket = self._alb_log_bucket()
         self.certificate = self._certificate() if issues_alb_certificate(config) else None
         certificate_arn = (
@@ -93,14 +147,12 @@ class WorkloadsStack(TechLibStack):
         )
         # A throwaway cdk8s App: only the chart's JSON is used, the CDK app owns deployment.
         self.chart = WorkloadsChart(cdk8s.App(), "Workloads", values=values)
-        # jsii's Python stubs omit `kubectl_provider_options` from Cluster, so mypy sees no ICluster in it.
-        cluster = cast(eks_v2.ICluster, eks.cluster)
         self.workloads_manifest = eks_v2.KubernetesManifest(
             self, "WorkloadsManifest", cluster=cluster, manifest=self.chart.manifest()
         )
         # The ALB controller's webhook must answer before any Service/Ingress, the namespace must exist,
         # and External Secrets must have synced db-credentials before the backend pods start.
-        self.workloads_manifest.node.add_dependency(eks.app_namespace, *eks.platform_ready)
+        self.workloads_manifest.node.add_dependency(eks.app_namespace, *eks.platform_ready, self.app_secrets)
         # The ALB checks it can write its access logs when the attribute is set: the policy must exist first.
         if self.alb_log_bucket.policy is not None:
             self.workloads_manifest.node.add_dependency(self.alb_log_bucket.policy)
@@ -126,6 +178,48 @@ class WorkloadsStack(TechLibStack):
         self.alb_hostname: str = hostname.value
         cdk.CfnOutput(self, "AlbHostnameOutput", value=self.alb_hostname, description="The Ingress's ALB")
         cdk.CfnOutput(self, "AlbLogBucketName", value=self.alb_log_bucket.bucket_name)
+
+    def _app_secrets(
+        self, cluster: eks_v2.ICluster, *, eks: EksPlatform, database: DatabaseOutputs, cache: CacheOutputs
+    ) -> eks_v2.KubernetesManifest:
+        """The SecretStore, ExternalSecrets and ConfigMap the pods read, and the operator's grant to sync them."""
+        config = self.config
+        readable = [database.secret, cache.auth_token_secret]
+        # The policy resource lives in this stack and attaches to the EKS stack's role: granting on the
+        # role itself would put the statements (and the data tier's ARNs) into the EKS stack.
+        reader = iam.Policy(
+            self,
+            "ExternalSecretsReadsAppSecrets",
+            roles=[eks.controllers.external_secrets_role.role],
+            statements=secret_reader_statements(
+                secrets=readable,
+                keys=[s.encryption_key for s in readable if s.encryption_key is not None],
+                region=self.region,
+            ),
+        )
+        chart = AppSecretsChart(
+            cdk8s.App(),
+            f"{config.resource_prefix}-app-secrets",
+            values=AppSecretsValues(
+                namespace=config.workloads.namespace,
+                region=self.region,
+                database_secret_arn=database.secret.secret_arn,
+                database_name=config.database.database_name,
+                database_port=string_of(database.port),
+                redis_secret_arn=cache.auth_token_secret.secret_arn,
+                redis_secret_property=None,  # CacheStack generates the bare token, not JSON
+                redis_host=cache.primary_endpoint_address,
+                redis_port=string_of(cache.port),
+            ),
+        )
+        # overwrite: `kubectl apply` on create, so the objects may already exist (left by an earlier stack
+        # that held them, or applied by hand): moving this manifest again never fails on "already exists".
+        manifest = eks_v2.KubernetesManifest(
+            self, "AppSecrets", cluster=cluster, manifest=chart.to_json(), overwrite=True
+        )
+        # SecretStore/ExternalSecret are the operator's CRDs (its chart); its credentials must exist first.
+        manifest.node.add_dependency(eks.app_namespace, eks.controllers.external_secrets, reader)
+        return manifest
 
     def _alb_log_bucket(self) -> s3.Bucket:
         config = self.config

@@ -18,10 +18,13 @@ from aws_cdk.assertions import Template
 
 import app as techlib_app
 from config import AppConfig, load_config
+from scripts import cfn_validate
 from tests.validators import BackgroundRun, start_all
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+# One validation engine for the session, its rules compiled while the first environment synthesizes.
+VALIDATION_ENGINE = cfn_validate.EngineInBackground()
 
 
 def cdk_json_context() -> dict[str, Any]:
@@ -30,7 +33,7 @@ def cdk_json_context() -> dict[str, Any]:
 
 
 def new_app(outdir: Path | None = None, **extra_context: Any) -> cdk.App:
-    return cdk.App(outdir=str(outdir) if outdir else None, context={**cdk_json_context(), **extra_context})
+    return techlib_app.new_app(outdir=str(outdir) if outdir else None, context={**cdk_json_context(), **extra_context})
 
 
 @dataclass
@@ -63,6 +66,8 @@ def synthesize(env: str, outdir: Path, **overrides: Any) -> Synthesized:
     config = load_config(env, overrides=overrides or None)
     built = techlib_app.build(app, config)
     assembly = app.synth()
+    # The CloudFormation validation gate `cdk synth` runs (app.main): a finding fails the session.
+    assert techlib_app.validate(assembly, VALIDATION_ENGINE) == 0, "CloudFormation validation failed (see stderr)"
     return Synthesized(built=built, assembly=assembly, outdir=outdir)
 
 

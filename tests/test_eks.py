@@ -11,14 +11,11 @@ from typing import Any
 import aws_cdk as cdk
 import kubernetes_validate
 import pytest
-from aws_cdk import aws_kms as kms
-from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk.assertions import Annotations, Match, Template
 
-from config import AppConfig, load_config
+from config import load_config
 from config.kubernetes import SUPPORTED_VERSIONS
 from scripts.applied_manifests import applied_manifests, manifest_payloads
-from stacks.base import TechLibStack
 from stacks.constructs.eks_controllers import (
     ALB_CONTROLLER_POLICY,
     AWS_LOAD_BALANCER_CONTROLLER,
@@ -545,19 +542,19 @@ def test_alb_controller_role_has_exactly_the_published_policy(eks_json: dict[str
     assert "ManagedPolicyArns" not in role["Properties"]
 
 
-def test_external_secrets_reads_exactly_the_aurora_and_redis_secrets(eks_json: dict[str, Any]) -> None:
+def test_external_secrets_role_carries_no_data_tier_grant(eks_json: dict[str, Any]) -> None:
+    """The read grants live with the secret sync (WorkloadsStack, MonitoringStack), so this stack never
+    refers to Database or Cache and deploys side by side with them."""
     role_id, _ = pod_identity_role(eks_json, "external-secrets", "external-secrets")
-    read, decrypt = policies_of(eks_json, role_id)
-    assert sorted(read["Action"]) == ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]
-    secrets = sorted(references(secret) for secret in read["Resource"])
-    assert len(secrets) == 2
-    assert "TechLib-prod-Cache" in secrets[0] and "AuthToken" in secrets[0]
-    assert "TechLib-prod-Database" in secrets[1] and "CredentialsAttachment" in secrets[1]
-    assert decrypt["Action"] == "kms:Decrypt"
-    assert decrypt["Condition"] == {"StringEquals": {"kms:ViaService": "secretsmanager.ap-northeast-1.amazonaws.com"}}
-    keys = sorted(references(key) for key in decrypt["Resource"])
-    assert len(keys) == 2
-    assert "TechLib-prod-Cache" in keys[0] and "TechLib-prod-Database" in keys[1]
+    assert policies_of(eks_json, role_id) == []
+    raw = json.dumps(eks_json)
+    assert "TechLib-prod-Database" not in raw and "TechLib-prod-Cache" not in raw
+
+
+def test_the_eks_stack_depends_on_the_network_only(prod: Synthesized) -> None:
+    artifact = prod.assembly.get_stack_artifact(prod.built.eks.artifact_id)
+    stacks = [d.id for d in artifact.dependencies if not d.id.endswith(".assets")]
+    assert stacks == [prod.built.network.artifact_id]
 
 
 def test_cluster_autoscaler_scales_only_this_clusters_groups(eks_json: dict[str, Any]) -> None:
@@ -635,28 +632,6 @@ def test_app_namespace_is_tech_lib_with_pod_security_restricted(eks_json: dict[s
     assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
 
 
-def test_secret_sync_points_at_the_data_tiers_secrets(eks_json: dict[str, Any]) -> None:
-    logical_id, objects = manifest(eks_json, "ClusterAppSecrets")
-    raw = references(eks_json["Resources"][logical_id]["Properties"]["Manifest"])
-    assert "TechLib-prod-Database" in raw and "TechLib-prod-Cache" in raw
-    names = sorted((o["kind"], o["metadata"]["name"]) for o in objects)
-    assert names == [
-        ("ConfigMap", "app-config"),
-        ("ExternalSecret", "db-credentials"),
-        ("ExternalSecret", "redis-credentials"),
-        ("SecretStore", "aws-secrets-manager"),
-    ]
-    (config_map,) = [o for o in objects if o["kind"] == "ConfigMap"]
-    assert set(config_map["data"]) == {"redis-host", "redis-port", "redis-tls", "db-port", "db-name"}
-
-
-def test_external_secrets_objects_wait_for_the_operator_and_the_namespace(eks_json: dict[str, Any]) -> None:
-    secrets_id, _ = manifest(eks_json, "ClusterAppSecrets")
-    namespace_id, _ = manifest(eks_json, "ClusterAppNamespace")
-    operator_id, _ = helm_chart(eks_json, EXTERNAL_SECRETS)
-    assert {namespace_id, operator_id} <= set(eks_json["Resources"][secrets_id]["DependsOn"])
-
-
 @pytest.mark.parametrize("release", [AWS_LOAD_BALANCER_CONTROLLER, METRICS_SERVER, EXTERNAL_SECRETS])
 def test_charts_install_after_nodes_and_addons(eks_json: dict[str, Any], release: HelmRelease) -> None:
     _, chart = helm_chart(eks_json, release)
@@ -665,26 +640,25 @@ def test_charts_install_after_nodes_and_addons(eks_json: dict[str, Any], release
     assert {addon_id(eks_json, a) for a in ("vpc-cni", "coredns", "eks-pod-identity-agent")} <= depends_on
 
 
-def test_platform_ready_is_the_alb_controller_the_operator_and_the_secret_sync(prod: Synthesized) -> None:
+def test_platform_ready_is_the_alb_controller_and_the_operator(prod: Synthesized) -> None:
     eks = prod.built.eks
     assert [c.node.path for c in eks.platform_ready] == [
         eks.controllers.alb_controller.node.path,
         eks.controllers.external_secrets.node.path,
-        eks.app_secrets.node.path,
     ]
 
 
 def test_applied_built_in_objects_validate_strictly(eks_json: dict[str, Any]) -> None:
     objects = applied_manifests(eks_json)
     built_in = [o for o in objects if not o["apiVersion"].startswith("external-secrets.io/")]
-    assert len(built_in) == 10  # + the autoscaler's priority-expander ConfigMap
+    assert len(built_in) == 9  # + the autoscaler's priority-expander ConfigMap, - app-config (now in Workloads)
     for obj in built_in:
         kubernetes_validate.validate(obj, "1.36.0", strict=True)
 
 
 def test_each_applied_chart_is_below_the_lambda_payload_limit(eks_json: dict[str, Any]) -> None:
     payloads = manifest_payloads(eks_json)
-    assert len(payloads) == 6  # 3 Helm releases + 3 cdk8s charts
+    assert len(payloads) == 5  # 3 Helm releases + 2 cdk8s charts (autoscaler, namespace)
     assert max(payloads.values()) < LAMBDA_PAYLOAD_LIMIT, payloads
 
 
@@ -707,25 +681,12 @@ def test_support_warning_by_date(today: datetime.date, expected: str | None) -> 
         assert warning is not None and expected in warning and "Kubernetes 1.29" in warning
 
 
-class DataTierStub(TechLibStack):
-    """The two secrets, endpoint and ports EksStack reads from the data tier, without Aurora or Redis."""
-
-    def __init__(self, scope: cdk.App, id_: str, *, config: AppConfig) -> None:
-        super().__init__(scope, id_, config=config, description="data tier stand-in")
-        key = kms.Key(self, "Key", enable_key_rotation=True)
-        self.secret = secretsmanager.Secret(self, "DatabaseSecret", encryption_key=key)
-        self.auth_token_secret = secretsmanager.Secret(self, "RedisToken", encryption_key=key)
-        self.primary_endpoint_address = "master.example.cache.amazonaws.com"
-        self.port = 5432
-
-
 @pytest.fixture(scope="module")
 def eks_1_29(tmp_path_factory: pytest.TempPathFactory) -> EksStack:
     app = new_app(Path(tmp_path_factory.mktemp("cdk.out.eks129")), env="prod")
     config = load_config("prod", overrides={"eks": {"kubernetes_version": "1.29"}}, environ={})
     network = NetworkStack(app, config.stack_name("Network"), config=config)
-    data = DataTierStub(app, "DataTierStub", config=config)
-    return EksStack(app, config.stack_name("Eks"), config=config, network=network, database=data, cache=data)
+    return EksStack(app, config.stack_name("Eks"), config=config, network=network)
 
 
 def test_version_1_29_synthesizes_with_the_v29_layer(eks_1_29: EksStack) -> None:

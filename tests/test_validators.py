@@ -11,16 +11,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import aws_cdk as cdk
+import cloudformation_validate as cfv
+import jsii
 import kubernetes_validate
 import pytest
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_s3 as s3
+from constructs import Construct
 
 import app as techlib_app
+from scripts import cfn_validate
 from scripts.suppressions import collect as collect_suppressions
 from stacks.common import checkov_skip
-from tests.conftest import Synthesized, new_app
+from tests.conftest import VALIDATION_ENGINE, Synthesized, cdk_json_context, new_app
 from tests.validators import all_manifests, checkov_outcome
 
 
@@ -46,6 +52,172 @@ def test_built_in_cloudformation_validation_passed(prod: Synthesized) -> None:
     report = json.loads((prod.outdir / "validation-report.json").read_text())
     conclusions = {r["pluginName"]: r["conclusion"] for r in report["pluginReports"]}
     assert conclusions == {"CloudFormation Validate": "success"}
+    (plugin,) = report["pluginReports"]
+    assert plugin["pluginVersion"] == cfv.version()
+    # The zones the design document fixes, acknowledged on the VPC: reported as suppressed, not dropped.
+    assert {v["ruleName"] for v in plugin["suppressedViolations"]} == {"W3010"}
+
+
+# --- the built-in CloudFormation validation, moved out of jsii: same engine, same findings ---------------
+
+
+@jsii.implements(cdk.IPolicyValidationContext)
+class _TemplatesContext:
+    """What aws-cdk-lib hands its validation plugins, for templates on disk."""
+
+    def __init__(self, stacks: list[cdk.PolicyValidationStack]) -> None:
+        self._stacks = stacks
+        self._app = cdk.App()
+
+    @property
+    def app_construct(self) -> cdk.App:
+        return self._app
+
+    @property
+    def stack_templates(self) -> list[cdk.PolicyValidationStack]:
+        return self._stacks
+
+    @property
+    def template_paths(self) -> list[str]:
+        return [s.template_path for s in self._stacks]
+
+    @property
+    def account_id(self) -> str | None:
+        return None
+
+    @property
+    def region(self) -> str | None:
+        return None
+
+
+Key = tuple[str, str, str, str, str | None]
+ACCOUNT, REGION = "111111111111", "ap-northeast-1"
+
+
+def built_in_findings(templates: list[Path]) -> list[Key]:
+    """aws-cdk-lib's own plugin (through jsii), on these templates, before acknowledgements."""
+    stacks = [
+        cdk.PolicyValidationStack(
+            stack_construct_path=path.name.removesuffix(".template.json"),
+            template_path=str(path),
+            account_id=ACCOUNT,
+            region=REGION,
+        )
+        for path in templates
+    ]
+    report = cdk.CloudFormationValidatePlugin().validate(_TemplatesContext(stacks))
+    return sorted(
+        (Path(r.template_path).name, v.rule_name, v.severity, v.description, r.resource_logical_id)
+        for v in report.violations
+        for r in v.violating_resources
+    )
+
+
+def native_findings(templates: list[Path]) -> list[Key]:
+    engine = VALIDATION_ENGINE.get()
+    return sorted(
+        (f"{f.stack}.template.json", f.rule, f.severity, f.description, f.logical_id)
+        for path in templates
+        for f in cfn_validate.raw_findings(
+            engine, path, stack=path.name.removesuffix(".template.json"), account=ACCOUNT, region=REGION
+        )
+    )
+
+
+def test_the_native_engine_is_the_version_aws_cdk_lib_bundles() -> None:
+    bundled = cfn_validate.bundled_engine_version()
+    if bundled is None:
+        pytest.skip("aws-cdk-lib is not unpacked in jsii's package cache here: cannot read its engine version")
+    assert cfv.version() == bundled
+
+
+def test_native_and_built_in_validation_find_the_same_on_every_prod_template(prod: Synthesized) -> None:
+    templates = prod.template_files()
+    assert len(templates) == 12
+    built_in = built_in_findings(templates)
+    assert built_in, "the built-in plugin found nothing at all: the comparison would prove nothing"
+    assert native_findings(templates) == built_in
+
+
+BROKEN_TEMPLATE = {
+    "Resources": {
+        "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": "soon", "NoSuchProperty": 1}},
+        "Bucket": {"Type": "AWS::S3::Bucket", "DependsOn": "Missing"},
+        "Subnet": {
+            "Type": "AWS::EC2::Subnet",
+            "Properties": {"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/24", "AvailabilityZone": "ap-northeast-1a"},
+        },
+    }
+}
+
+
+def test_a_broken_template_gets_the_same_errors_from_both(tmp_path: Path) -> None:
+    path = tmp_path / "Broken.template.json"
+    path.write_text(json.dumps(BROKEN_TEMPLATE))
+    built_in = built_in_findings([path])
+    assert {severity for _, _, severity, _, _ in built_in} == {"error", "warning"}
+    assert native_findings([path]) == built_in
+
+
+def _probe(app: cdk.App, *, broken: bool) -> None:
+    stack = cdk.Stack(app, "Probe", env=cdk.Environment(account=ACCOUNT, region=REGION))
+    zones = Construct(stack, "FixedZones")
+    for index, zone in enumerate(["ap-northeast-1a", "ap-northeast-1c"]):
+        ec2.CfnSubnet(
+            zones,
+            f"Subnet{index}",
+            vpc_id="vpc-0123456789abcdef0",
+            cidr_block=f"10.0.{index}.0/24",
+            availability_zone=zone,
+        )
+    cdk.Validations.of(zones).acknowledge(
+        cdk.Acknowledgment(id="CloudFormation-Validate::W3010", reason="probe: zones fixed on purpose")
+    )
+    ec2.CfnSubnet(
+        stack,
+        "Unacknowledged",
+        vpc_id="vpc-0123456789abcdef0",
+        cidr_block="10.0.9.0/24",
+        availability_zone="ap-northeast-1a",
+    )
+    if broken:
+        cdk.CfnResource(stack, "Broken", type="AWS::SQS::Queue", properties={"VisibilityTimeout": "soon"})
+
+
+def _report_keys(violations: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
+    return sorted(
+        (v["ruleName"], v["severity"], v["description"], c["constructPath"])
+        for v in violations
+        for c in v["violatingConstructs"]
+    )
+
+
+def test_acknowledgements_suppress_the_same_findings_in_both(tmp_path: Path) -> None:
+    """aws-cdk-lib's plugin inside synth (default App) and the native gate on the same assembly."""
+    app = cdk.App(outdir=str(tmp_path), context=cdk_json_context())
+    _probe(app, broken=False)
+    assembly = app.synth()
+    built_in = json.loads((tmp_path / "validation-report.json").read_text())["pluginReports"][0]
+    outcome = cfn_validate.validate_assembly(Path(assembly.directory), VALIDATION_ENGINE.get())
+    native = [cfn_validate._violation(f) for f in outcome.findings]
+    suppressed = [cfn_validate._violation(s.finding) for s in outcome.suppressed]
+    assert _report_keys(native) == _report_keys(built_in["violations"])
+    assert _report_keys(suppressed) == _report_keys(built_in["suppressedViolations"])
+    assert [k[3] for k in _report_keys(native)] == ["Probe/Unacknowledged"]
+    assert len(suppressed) == 2
+
+
+def test_both_gates_fail_synthesis_on_an_error(tmp_path: Path) -> None:
+    built_in_app = cdk.App(outdir=str(tmp_path / "built-in"), context=cdk_json_context())
+    _probe(built_in_app, broken=True)
+    with pytest.raises(RuntimeError, match=r"(?s)ValidationFailed|Validation failed"):
+        built_in_app.synth()
+    app = new_app(tmp_path / "native")
+    _probe(app, broken=True)
+    assert techlib_app.validate(app.synth(), VALIDATION_ENGINE) == 1
+    report = json.loads((tmp_path / "native" / "validation-report.json").read_text())["pluginReports"][0]
+    assert report["conclusion"] == "failure"
+    assert any(v["severity"] == "error" for v in report["violations"])
 
 
 @pytest.mark.parametrize("env", ["prod", "dev"])

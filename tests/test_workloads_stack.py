@@ -11,8 +11,10 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Match, Template
 
+import app as techlib_app
 from config import load_config
 from k8s_charts.workloads import ALB_LOG_PREFIX
+from scripts import deploy_plan
 from scripts.applied_manifests import _flatten, applied_manifests, manifest_payloads
 from stacks.cache import CacheStack
 from stacks.database import DatabaseStack
@@ -56,9 +58,21 @@ def only(template_json: dict[str, Any], resource_type: str) -> tuple[str, dict[s
     return found[0]
 
 
+def by_prefix(template_json: dict[str, Any], resource_type: str, prefix: str) -> tuple[str, dict[str, Any]]:
+    found = [
+        (k, v) for k, v in template_json["Resources"].items() if v["Type"] == resource_type and k.startswith(prefix)
+    ]
+    assert len(found) == 1, f"{resource_type} {prefix}*: {len(found)}"
+    return found[0]
+
+
+def workloads_manifest(template_json: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return by_prefix(template_json, MANIFEST, "WorkloadsManifest")
+
+
 def manifest_json(template_json: dict[str, Any]) -> str:
     """The manifest property as JSON text, CloudFormation intrinsics included."""
-    return json.dumps(only(template_json, MANIFEST)[1]["Properties"]["Manifest"])
+    return json.dumps(workloads_manifest(template_json)[1]["Properties"]["Manifest"])
 
 
 # --- the chart on the cluster ---------------------------------------------------------------------------
@@ -67,7 +81,8 @@ def manifest_json(template_json: dict[str, Any]) -> str:
 def test_the_stack_applies_exactly_the_workloads_chart(
     template_json: dict[str, Any], workloads: WorkloadsStack
 ) -> None:
-    applied = applied_manifests(template_json)
+    manifest_id, manifest = workloads_manifest(template_json)
+    applied = applied_manifests({"Resources": {manifest_id: manifest}})
     assert [(o["kind"], o["metadata"]["name"]) for o in applied] == [
         (o["kind"], o["metadata"]["name"]) for o in workloads.chart.manifest()
     ]
@@ -77,7 +92,8 @@ def test_the_manifest_goes_to_this_environments_cluster(
     template_json: dict[str, Any], prod: Synthesized, workloads: WorkloadsStack
 ) -> None:
     resolved = workloads.resolve(prod.built.eks.cluster.cluster_name)
-    assert only(template_json, MANIFEST)[1]["Properties"]["ClusterName"] == resolved
+    for manifest_id in ("WorkloadsManifest", "AppSecrets"):
+        assert by_prefix(template_json, MANIFEST, manifest_id)[1]["Properties"]["ClusterName"] == resolved
 
 
 def test_the_manifest_fits_the_kubectl_payload_limit(template_json: dict[str, Any]) -> None:
@@ -89,13 +105,13 @@ def test_the_chart_is_applied_after_the_alb_controller_external_secrets_and_name
     prod: Synthesized, workloads: WorkloadsStack, template_json: dict[str, Any]
 ) -> None:
     eks = prod.built.eks
-    required = [eks.app_namespace, *eks.platform_ready]
-    assert len(required) >= 3
+    required = [eks.app_namespace, *eks.platform_ready, workloads.app_secrets]
+    assert len(required) >= 4
     # Declared on the construct, whichever stack the platform lives in (the cluster reference alone
     # would already order the stacks, so this is what keeps the intent if the platform moves).
     declared = {d.node.path for d in workloads.workloads_manifest.node.dependencies}
     assert {c.node.path for c in required} <= declared
-    manifest_id, manifest = only(template_json, MANIFEST)
+    manifest_id, manifest = workloads_manifest(template_json)
     depends_on = set(manifest.get("DependsOn", []))
     for construct in required:
         owner = cdk.Stack.of(construct)
@@ -116,7 +132,7 @@ def test_the_cloud_assembly_orders_the_eks_stack_before_this_one(prod: Synthesiz
 
 def test_the_chart_is_applied_after_the_log_bucket_policy(template_json: dict[str, Any]) -> None:
     policy_id, _ = only(template_json, "AWS::S3::BucketPolicy")
-    assert policy_id in only(template_json, MANIFEST)[1]["DependsOn"]
+    assert policy_id in workloads_manifest(template_json)[1]["DependsOn"]
 
 
 def test_the_ingress_names_the_log_bucket_created_here(template_json: dict[str, Any]) -> None:
@@ -159,7 +175,7 @@ def test_the_alb_hostname_is_read_from_the_ingress_status(template: Template, pr
 
 
 def test_the_hostname_is_read_only_after_the_manifest_is_applied(template_json: dict[str, Any]) -> None:
-    manifest_id, _ = only(template_json, MANIFEST)
+    manifest_id, _ = workloads_manifest(template_json)
     assert only(template_json, OBJECT_VALUE)[1]["DependsOn"] == [manifest_id]
 
 
@@ -316,10 +332,107 @@ def test_a_configured_certificate_is_used_instead_of_issuing_one(tmp_path: Path)
     network = NetworkStack(app, config.stack_name("Network"), config=config)
     database = DatabaseStack(app, config.stack_name("Database"), config=config, network=network)
     cache = CacheStack(app, config.stack_name("Cache"), config=config, network=network)
-    eks = EksStack(app, config.stack_name("Eks"), config=config, network=network, database=database, cache=cache)
-    stack = WorkloadsStack(app, config.stack_name("Workloads"), config=config, network=network, eks=eks)
+    eks = EksStack(app, config.stack_name("Eks"), config=config, network=network)
+    stack = WorkloadsStack(
+        app, config.stack_name("Workloads"), config=config, network=network, eks=eks, database=database, cache=cache
+    )
     template = Template.from_stack(stack)
     template.resource_count_is("AWS::CertificateManager::Certificate", 0)
     ingress = next(o for o in applied_manifests(template.to_json()) if o["kind"] == "Ingress")
     assert ingress["metadata"]["annotations"][f"{ALB}/certificate-arn"] == arn
     assert ingress["metadata"]["annotations"][f"{ALB}/ssl-redirect"] == "443"
+
+
+# --- the app's secret sync (moved here from the EKS stack: the platform no longer waits for the data tier) --
+
+
+def test_external_secrets_reads_exactly_the_aurora_and_redis_secrets(template_json: dict[str, Any]) -> None:
+    _, policy = by_prefix(template_json, "AWS::IAM::Policy", "ExternalSecretsReadsAppSecrets")
+    # Created in this stack, attached to the EKS stack's operator role.
+    (role,) = policy["Properties"]["Roles"]
+    assert "TechLib-prod-Eks" in json.dumps(role) and "ControllersExternalSecretsRole" in json.dumps(role)
+    read, decrypt = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert sorted(read["Action"]) == ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]
+    secrets = sorted(json.dumps(secret) for secret in read["Resource"])
+    assert len(secrets) == 2
+    assert "TechLib-prod-Cache" in secrets[0] and "AuthToken" in secrets[0]
+    assert "TechLib-prod-Database" in secrets[1] and "CredentialsAttachment" in secrets[1]
+    assert decrypt["Action"] == "kms:Decrypt"
+    assert decrypt["Condition"] == {"StringEquals": {"kms:ViaService": "secretsmanager.ap-northeast-1.amazonaws.com"}}
+    keys = sorted(json.dumps(key) for key in decrypt["Resource"])
+    assert len(keys) == 2
+    assert "TechLib-prod-Cache" in keys[0] and "TechLib-prod-Database" in keys[1]
+
+
+def _app_secrets(template_json: dict[str, Any]) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
+    logical_id, resource = by_prefix(template_json, MANIFEST, "AppSecrets")
+    return logical_id, resource, applied_manifests({"Resources": {logical_id: resource}})
+
+
+def test_secret_sync_points_at_the_data_tiers_secrets(template_json: dict[str, Any]) -> None:
+    _, resource, objects = _app_secrets(template_json)
+    raw = json.dumps(resource["Properties"]["Manifest"])
+    assert "TechLib-prod-Database" in raw and "TechLib-prod-Cache" in raw
+    names = sorted((o["kind"], o["metadata"]["name"]) for o in objects)
+    assert names == [
+        ("ConfigMap", "app-config"),
+        ("ExternalSecret", "db-credentials"),
+        ("ExternalSecret", "redis-credentials"),
+        ("SecretStore", "aws-secrets-manager"),
+    ]
+    (config_map,) = [o for o in objects if o["kind"] == "ConfigMap"]
+    assert set(config_map["data"]) == {"redis-host", "redis-port", "redis-tls", "db-port", "db-name"}
+
+
+def test_secret_sync_waits_for_the_operator_the_namespace_and_its_grant(
+    prod: Synthesized, workloads: WorkloadsStack, template_json: dict[str, Any]
+) -> None:
+    _, resource, _ = _app_secrets(template_json)
+    policy_id, _ = by_prefix(template_json, "AWS::IAM::Policy", "ExternalSecretsReadsAppSecrets")
+    assert policy_id in resource["DependsOn"]
+    eks = prod.built.eks
+    declared = {d.node.path for d in workloads.app_secrets.node.dependencies}
+    assert {eks.app_namespace.node.path, eks.controllers.external_secrets.node.path} <= declared
+
+
+def test_synced_secrets_survive_a_move_of_their_external_secret(template_json: dict[str, Any]) -> None:
+    """Orphan: no ownerReference, so deleting the ExternalSecret (its manifest leaving a stack) never
+    garbage-collects the Secret the pods read; overwrite: the new manifest applies over objects that exist."""
+    _, resource, objects = _app_secrets(template_json)
+    targets = {o["metadata"]["name"]: o["spec"]["target"] for o in objects if o["kind"] == "ExternalSecret"}
+    assert targets == {
+        name: {"name": name, "creationPolicy": "Orphan", "deletionPolicy": "Retain"}
+        for name in (K8sNames.DB_CREDENTIALS_SECRET, K8sNames.REDIS_CREDENTIALS_SECRET)
+    }
+    assert resource["Properties"]["Overwrite"] is True
+
+
+def test_the_exporters_wait_for_the_secret_sync(prod: Synthesized, workloads: WorkloadsStack) -> None:
+    monitoring = prod.built.monitoring
+    assert workloads.app_secrets.node.path in {d.node.path for d in monitoring.exporters.node.dependencies}
+    assert workloads in monitoring.dependencies
+
+
+def test_an_image_tag_release_changes_the_workloads_stack_only(prod: Synthesized, tmp_path: Path) -> None:
+    """`-c imageTag=...` (a release) must deploy one stack; the cdk-nag gate is off here (the session synth
+    already ran it on the same constructs) to keep the second synthesis cheap."""
+    app = new_app(tmp_path, env="prod", imageTag="release-1234")
+    config = techlib_app.config_from_context(app)
+    released = techlib_app.build(app, config, nag=False)
+    assembly = app.synth()
+    after = {
+        stack.stack_name: json.loads(
+            (tmp_path / assembly.get_stack_artifact(stack.artifact_id).template_file).read_text()
+        )
+        for stack in released.stacks
+    }
+    before = {stack.stack_name: prod.template_json(stack) for stack in prod.built.stacks}
+    assert sorted(after) == sorted(before)
+    assert [name for name in sorted(after) if after[name] != before[name]] == [prod.built.workloads.stack_name]
+    # What `make deploy-plan` reports as the release's changed stacks, from the same templates.
+    assert [n for n in sorted(after) if deploy_plan.changed_template(after[n], before[n])] == [
+        prod.built.workloads.stack_name
+    ]
+    workloads_name = prod.built.workloads.stack_name
+    assert ":release-1234" in manifest_json(after[workloads_name])
+    assert ":release-1234" not in manifest_json(before[workloads_name])

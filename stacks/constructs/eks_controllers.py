@@ -2,7 +2,9 @@
 
 - AWS Load Balancer Controller (the seed's `albIngress`): the controller's published IAM policy.
 - metrics-server: resource metrics for the seed's HPAs; it calls no AWS API, so it has no AWS role.
-- External Secrets Operator: may read exactly the Aurora and Redis secrets (and decrypt them via their keys).
+- External Secrets Operator: its role carries no grant here. Each stack that syncs a secret attaches an
+  `iam.Policy` for exactly that secret (`secret_reader_statements`), so the EKS stack never refers to the
+  data tier and deploys side by side with it.
 - Cluster Autoscaler (the seed's `autoScaler`): its published policy, scoped to this cluster's tagged groups;
   the Deployment itself is a cdk8s chart (k8s_charts/cluster_autoscaler.py).
 Charts are pinned by repository and version and downloaded by the kubectl handler during the deploy, never
@@ -205,8 +207,6 @@ class PlatformControllers(Construct):
         cluster_name: str,
         vpc_id: str,
         node_selector: Mapping[str, str],
-        readable_secrets: Sequence[secretsmanager.ISecret],
-        secret_keys: Sequence[kms.IKey],
         prerequisites: Sequence[IDependable],
     ) -> None:
         super().__init__(scope, id_)
@@ -264,8 +264,6 @@ class PlatformControllers(Construct):
             EXTERNAL_SECRETS,
             "External Secrets Operator: reads the Aurora and Redis secrets into Kubernetes Secrets",
         )
-        for statement in secret_reader_statements(secrets=readable_secrets, keys=secret_keys, region=stack.region):
-            self.external_secrets_role.role.add_to_principal_policy(statement)
         self.external_secrets = self._chart(
             cluster,
             "ExternalSecrets",
