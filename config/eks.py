@@ -65,7 +65,8 @@ class SpotNodeGroupConfig(Section):
             return
         shapes = {(INSTANCE_SHAPES[t].vcpus, INSTANCE_SHAPES[t].memory_mib) for t in types}
         if len(shapes) != 1:
-            yield invalid(("instance_types",), types, f"types of one vCPU/memory shape ({', '.join(INSTANCE_SHAPES)})")
+            found = ", ".join(f"{t} {INSTANCE_SHAPES[t].vcpus} vCPU/{INSTANCE_SHAPES[t].memory_mib} MiB" for t in types)
+            yield invalid(("instance_types",), types, f"types of one vCPU/memory shape, not {found}")
 
     @check("min_size", "desired_size", "max_size")
     def _sizes(self) -> Iterator[Problem]:

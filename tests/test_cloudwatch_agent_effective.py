@@ -20,6 +20,7 @@ import yaml
 
 from config import load_config
 from k8s_charts import monitoring as charts
+from stacks.names import NodeGroups
 
 CHART = "amazon-cloudwatch-observability"
 # The chart source: a git clone of aws-observability/helm-charts (tags amazon-cloudwatch-observability-<v>).
@@ -42,7 +43,10 @@ def helper_rule(config: dict[str, Any], region: str) -> dict[str, Any]:
 def addon_values(env: str) -> tuple[dict[str, Any], str, str]:
     config = load_config(env, environ={})
     values = charts.cloudwatch_addon_configuration(
-        resource_prefix=config.resource_prefix, cluster_name=config.eks.cluster_name, region=config.region
+        resource_prefix=config.resource_prefix,
+        cluster_name=config.eks.cluster_name,
+        region=config.region,
+        node_selector=config.eks.node_group(NodeGroups.SYSTEM).labels,
     )
     return values, config.region, config.eks.cluster_name
 

@@ -195,7 +195,7 @@ def test_the_seed_system_nodes_sizing_is_a_configuration_error() -> None:
     with pytest.raises(ConfigError) as raised:
         cap.check_capacity(_seed_system_nodes(load_config("prod")))
     assert str(raised.value).startswith(
-        "eks.node_groups.system-nodes: 20 pods need 20 slots, 3 \u00d7 t3.small give 18 (11 per node, 5 taken by DaemonSets)"
+        "eks.node_groups.system-nodes: 22 pods need 22 slots, 3 \u00d7 t3.small give 15 (11 per node, 6 taken by DaemonSets)"
     )
 
 
@@ -208,7 +208,7 @@ def test_synth_exits_2_with_one_line_for_the_seed_sizing(
     assert exited.value.code == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and err.startswith(
-        "configuration error: eks.node_groups.system-nodes: 20 pods need 20 slots"
+        "configuration error: eks.node_groups.system-nodes: 22 pods need 22 slots"
     )
 
 
@@ -233,7 +233,7 @@ def test_a_workload_several_groups_accept_is_counted_on_the_first() -> None:
 
 def test_desired_size_must_hold_the_steady_state_too() -> None:
     config = _with_group(load_config("dev"), "system-nodes", instance_type="t3.medium", desired_size=1, max_size=3)
-    with pytest.raises(ConfigError, match=r"19 pods need 19 slots at desired size, 1 \u00d7 t3.medium give 12"):
+    with pytest.raises(ConfigError, match=r"21 pods need 21 slots at desired size, 1 \u00d7 t3.medium give 11"):
         cap.check_capacity(config)
 
 
@@ -263,7 +263,7 @@ def test_daemonsets_count_on_every_group_they_tolerate() -> None:
     config = load_config("prod")
     groups = {g.group.name: g for g in cap.capacity(config)}
     daemonsets = [c for c in pod_inventory(config) if c.kind == "DaemonSet"]
-    assert groups["app-nodes"].node.daemonset_pods == groups["system-nodes"].node.daemonset_pods == len(daemonsets) == 5
+    assert groups["app-nodes"].node.daemonset_pods == groups["system-nodes"].node.daemonset_pods == len(daemonsets) == 6
 
 
 def test_make_capacity_prints_the_table_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:

@@ -91,7 +91,7 @@ def test_autoscaler_command_is_the_seeds_with_the_real_threshold_flag() -> None:
         "--stderrthreshold=info",
         "--cloud-provider=aws",
         "--skip-nodes-with-local-storage=false",
-        "--expander=least-waste",
+        "--expander=priority,least-waste",
         "--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/tech-lib-cluster",
         "--balance-similar-node-groups",
         "--scale-down-enabled=true",
@@ -337,7 +337,7 @@ def test_the_crd_check_rejects_an_incomplete_external_secret() -> None:
 def test_built_in_objects_validate_strictly_for_each_supported_version(version: str) -> None:
     objects = [*autoscaler_objects(version), *namespace_objects(version), *secrets_objects()]
     built_in = [o for o in objects if not o["apiVersion"].startswith("external-secrets.io/")]
-    assert len(built_in) == 9
+    assert len(built_in) == 10  # + the priority expander's ConfigMap
     errors = []
     for obj in built_in:
         try:

@@ -401,7 +401,8 @@ def test_cloudwatch_agent_add_on_carries_the_design_agent_configuration(prod: Sy
 def test_synthesized_agent_configuration_has_the_designs_values(prod: Synthesized) -> None:
     (addon,) = _monitoring(prod).find_resources("AWS::EKS::Addon").values()
     config = json.loads(addon["Properties"]["ConfigurationValues"])["agent"]["config"]
-    assert config["agent"] == {"metrics_collection_interval": 60, "run_as_user": "cwagent"}
+    # The design's two settings, plus the region that keeps the chart from replacing the block.
+    assert config["agent"] == {"metrics_collection_interval": 60, "run_as_user": "cwagent", "region": "ap-northeast-1"}
     files = config["logs"]["logs_collected"]["files"]["collect_list"]
     assert [(f["log_group_name"], f["log_stream_name"]) for f in files] == [
         ("/aws/eks/tech-lib/backend", "{hostname}-backend"),

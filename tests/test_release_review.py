@@ -448,12 +448,17 @@ def test_chart_major_bump_fails_and_values_are_diffed(
     def bump(template: Template) -> None:
         chart = one(template, "Custom::AWSCDK-EKS-HelmChart", lambda r: r["Properties"]["Chart"] == "metrics-server")
         chart["Properties"]["Version"] = "4.0.0"
-        chart["Properties"]["Values"] = json.dumps(json.dumps({"nodeSelector": {"node-type": "system"}, "replicas": 2}))
+        values = json.loads(chart["Properties"]["Values"])
+        assert "priorityClassName" not in values
+        values["priorityClassName"] = "system-cluster-critical"
+        chart["Properties"]["Values"] = json.dumps(values)
 
     code, out = _gate(prod, baseline, tmp_path, capsys, {"-Eks": bump})
     assert code == 1
     _red(out, "kubernetes", "metrics-server", "changes major version")
-    assert "~ Helm release kube-system/metrics-server values: replicas (absent) → 2" in out
+    assert (
+        "~ Helm release kube-system/metrics-server values: priorityClassName (absent) → system-cluster-critical" in out
+    )
 
 
 def test_kubernetes_version_skipping_a_minor_fails(
