@@ -26,9 +26,10 @@ class SecretKey:
     remote_property: str | None = None
 
 
-def aws_secret_store(scope: Construct, id_: str, *, name: str, region: str) -> eso.SecretStore:
+def aws_secret_store(scope: Construct, id_: str, *, name: str, region: str) -> cdk8s.ApiObject:
     """A SecretStore for Secrets Manager without `auth`: the operator's own Pod Identity credentials are used."""
-    return eso.SecretStore(
+    # mypy skips the generated module (3 MB); the typed classes are ApiObjects.
+    store: cdk8s.ApiObject = eso.SecretStore(
         scope,
         id_,
         metadata=cdk8s.ApiObjectMetadata(name=name),
@@ -40,6 +41,7 @@ def aws_secret_store(scope: Construct, id_: str, *, name: str, region: str) -> e
             )
         ),
     )
+    return store
 
 
 def external_secret(
@@ -51,9 +53,9 @@ def external_secret(
     refresh_interval: str,
     data: Sequence[SecretKey],
     retain_on_delete: bool = False,
-) -> eso.ExternalSecret:
+) -> cdk8s.ApiObject:
     """An ExternalSecret owning the Kubernetes Secret `target`, built from `data`."""
-    return eso.ExternalSecret(
+    secret: cdk8s.ApiObject = eso.ExternalSecret(
         scope,
         id_,
         metadata=cdk8s.ApiObjectMetadata(name=target),
@@ -76,3 +78,4 @@ def external_secret(
             ],
         ),
     )
+    return secret
