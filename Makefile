@@ -1,6 +1,7 @@
 # Everything a fresh machine (Python 3.11, Node 20, no AWS credentials) needs, from the project's own files.
 #   make synth   - virtualenv + pinned CDK CLI, then `cdk synth --no-lookups` of the whole app into cdk.out
 #   make test    - same bootstrap, then lint, type check, pytest (assertions, snapshots, validators)
+#   make lock    - regenerate the hash-locked requirements*.txt from requirements*.in (after editing a pin)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -17,6 +18,8 @@ CDK_ARGS ?=
 # Extra scripts/offline_diff.py arguments, e.g. DIFF_ARGS="--baseline-ref origin/main" or "--accept STACK/ID"
 # (broadened IAM/SG access fails prod and warns for other environments; "--broadening fail|warn" overrides).
 DIFF_ARGS ?=
+# Extra scripts/verify_charts.py arguments: CI passes --require-all (a release it cannot pull fails the job).
+VERIFY_ARGS ?=
 # prod asks before IAM/security-group widening; dev deploys unattended. CI passes never for prod: the
 # `prod` GitHub environment's reviewers approve after reading the plan.
 REQUIRE_APPROVAL ?= $(if $(filter prod,$(ENV)),broadening,never)
@@ -26,7 +29,7 @@ ONLINE_DIFF_METHOD ?= template
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: help bootstrap synth test capacity capacity-reference lint typecheck pytest diff diff-online manifests diagram bench baseline config-reference suppressions deploy deploy-plan security-scan clean
+.PHONY: help bootstrap lock crds verify-charts synth test capacity capacity-reference lint typecheck pytest diff diff-online manifests diagram bench baseline config-reference suppressions deploy deploy-plan security-scan clean
 
 help:
 	@echo "make synth   synthesize every stack of ENV=$(ENV) into cdk.out (no AWS credentials needed)"
@@ -38,22 +41,43 @@ help:
 	@echo "make security-scan  checkov over the workflows and the repository (secrets)"
 	@echo "make capacity  pod slots, CPU and memory per node group of ENV (needed vs available)"
 	@echo "make suppressions  list every acknowledged finding with its reason"
+	@echo "make lock    re-resolve requirements*.txt (hashes) from requirements*.in; UPGRADE=all or UPGRADE=<pkg> to bump"
+	@echo "make verify-charts  render every pinned Helm chart with the synthesized values and validate the result"
 	@echo "make clean   remove build output and virtualenvs"
+
+# The locks list every package with its hashes: --require-hashes refuses anything else, --no-deps
+# because the lock already is the whole set. pip prints each package it collects (no --quiet): the
+# first run takes a few minutes and should say so.
+PIP_INSTALL := pip install --require-hashes --no-deps --disable-pip-version-check --progress-bar off
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (or make PYTHON=python3)"; exit 1; }
+	@echo "==> $(VENV): Python packages of requirements-dev.txt (hash-locked; a few minutes on a fresh clone)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/$(PIP_INSTALL) -r requirements-dev.txt
 	touch $@
 
 $(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	@echo "==> $(CHECKOV_VENV): checkov of requirements-checkov.txt (hash-locked, its own virtualenv)"
 	$(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	$(CHECKOV_VENV)/bin/$(PIP_INSTALL) -r requirements-checkov.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@echo "==> node_modules: the pinned AWS CDK CLI and cdk8s CLI of package-lock.json (npm ci)"
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# uv resolves from PyPI only (it reads no pip.conf, so a machine's local indexes cannot leak into the
+# locks) and hashes every file of each pinned release, for any platform. It keeps the pins already in
+# a lock unless told: UPGRADE=all re-resolves everything, UPGRADE=jsii bumps one package.
+UPGRADE ?=
+LOCK_FLAGS := --quiet --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock" \
+  $(if $(filter all,$(UPGRADE)),--upgrade,$(foreach p,$(UPGRADE),--upgrade-package $(p)))
+lock: $(VENV)/.installed
+	$(BIN)/uv pip compile $(LOCK_FLAGS) requirements.in -o requirements.txt
+	$(BIN)/uv pip compile $(LOCK_FLAGS) requirements-dev.in -o requirements-dev.txt
+	$(BIN)/uv pip compile $(LOCK_FLAGS) requirements-checkov.in -o requirements-checkov.txt
 
 bootstrap: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed
 
@@ -120,6 +144,17 @@ capacity-reference: $(VENV)/.installed
 
 config-reference: $(VENV)/.installed
 	$(BIN)/python scripts/config_reference.py --write
+
+# The cdk8s CLI only regenerates k8s_charts/imports/ (typed classes of the CRDs we apply): pinned here and
+# run through npm exec, so `npm ci` for synth does not install it.
+CDK8S_CLI_VERSION := 2.207.60
+crds: $(VENV)/.installed
+	$(BIN)/python scripts/import_crds.py --cdk8s-cli $(CDK8S_CLI_VERSION)
+
+# HELM_CHART_CACHE=<dir>: read the charts from local copies (<chart>-<version>/ or <chart>-<version>.tgz)
+# instead of pulling them from their repositories.
+verify-charts: synth
+	$(BIN)/python scripts/verify_charts.py --env $(ENV) --assembly cdk.out $(VERIFY_ARGS)
 
 bench: bootstrap
 	$(BIN)/python scripts/bench.py

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import cdk8s
-from cdk8s_plus_27 import k8s
+from cdk8s_plus_36 import k8s
 from constructs import Construct
 
 from fit import sizing

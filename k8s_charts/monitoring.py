@@ -30,13 +30,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import cdk8s
-from cdk8s_plus_27 import k8s
+from cdk8s_plus_36 import k8s
 from constructs import Construct
 
 from fit import platform_values, sizing
 from k8s_charts import prometheus_config as prom
+from k8s_charts.external_secrets import SecretKey, aws_secret_store, external_secret
 from k8s_charts.network_policies import metrics_only_from_monitoring
-from k8s_charts.platform import EXTERNAL_SECRETS_API, pod_security_labels
+from k8s_charts.platform import pod_security_labels
 from k8s_charts.web_workload import checkov_skip_annotations
 from stacks.names import K8sKeys, K8sNames, Ports
 
@@ -126,15 +127,6 @@ class MonitoringNamespaceChart(cdk8s.Chart):
         )
 
 
-def _custom_object(scope: Construct, id_: str, *, kind: str, name: str, spec: dict[str, Any]) -> cdk8s.ApiObject:
-    """An External Secrets object (a CRD: no typed class) with its spec."""
-    obj = cdk8s.ApiObject(
-        scope, id_, api_version=EXTERNAL_SECRETS_API, kind=kind, metadata=cdk8s.ApiObjectMetadata(name=name)
-    )
-    obj.add_json_patch(cdk8s.JsonPatch.add("/spec", spec))
-    return obj
-
-
 @dataclass(frozen=True)
 class GrafanaAdminSecretValues:
     region: str
@@ -146,34 +138,20 @@ class GrafanaAdminSecretChart(cdk8s.Chart):
 
     def __init__(self, scope: Construct, id_: str, *, values: GrafanaAdminSecretValues) -> None:
         super().__init__(scope, id_, namespace=K8sNames.MONITORING_NAMESPACE, disable_resource_name_hashes=True)
-        self.secret_store = _custom_object(
-            self,
-            "SecretStore",
-            kind="SecretStore",
-            name=SECRET_STORE,
-            # No auth: the operator's own Pod Identity credentials, allowed this one secret (MonitoringStack).
-            spec={"provider": {"aws": {"service": "SecretsManager", "region": values.region}}},
-        )
-        self.external_secret = _custom_object(
+        # No auth: the operator's own Pod Identity credentials, allowed this one secret (MonitoringStack).
+        self.secret_store = aws_secret_store(self, "SecretStore", name=SECRET_STORE, region=values.region)
+        self.external_secret = external_secret(
             self,
             "GrafanaAdmin",
-            kind="ExternalSecret",
-            name=K8sNames.GRAFANA_ADMIN_SECRET,
-            spec={
-                "refreshInterval": "1h",
-                "secretStoreRef": {"kind": "SecretStore", "name": SECRET_STORE},
-                "target": {"name": K8sNames.GRAFANA_ADMIN_SECRET, "creationPolicy": "Owner"},
-                "data": [
-                    {
-                        "secretKey": GRAFANA_ADMIN_USER_KEY,
-                        "remoteRef": {"key": values.secret_arn, "property": "username"},
-                    },
-                    {
-                        "secretKey": GRAFANA_ADMIN_PASSWORD_KEY,
-                        "remoteRef": {"key": values.secret_arn, "property": "password"},
-                    },
-                ],
-            },
+            target=K8sNames.GRAFANA_ADMIN_SECRET,
+            store=SECRET_STORE,
+            refresh_interval="1h",
+            data=[
+                SecretKey(secret_key=GRAFANA_ADMIN_USER_KEY, remote_key=values.secret_arn, remote_property="username"),
+                SecretKey(
+                    secret_key=GRAFANA_ADMIN_PASSWORD_KEY, remote_key=values.secret_arn, remote_property="password"
+                ),
+            ],
         )
 
 

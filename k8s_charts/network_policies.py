@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cdk8s_plus_27 import k8s
+from cdk8s_plus_36 import k8s
 from constructs import Construct
 
 from stacks.names import K8sNames

@@ -14,17 +14,17 @@ endpoints are CloudFormation tokens. The SecretStore has no `auth`: the operator
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import cdk8s
-from cdk8s_plus_27 import k8s
+from cdk8s_plus_36 import k8s
 from constructs import Construct
 
+from k8s_charts.external_secrets import EXTERNAL_SECRETS_API, SecretKey, aws_secret_store, external_secret
 from stacks.names import K8sKeys, K8sNames
 
 PSS_PROFILE = "restricted"
 SECRET_STORE = "aws-secrets-manager"
-EXTERNAL_SECRETS_API = "external-secrets.io/v1"
+__all__ = ["EXTERNAL_SECRETS_API", "AppNamespaceChart", "AppSecretsChart", "pod_security_labels"]
 # How often the operator re-reads Secrets Manager: picks up a rotated database password within the hour.
 REFRESH_INTERVAL = "1h"
 POD_READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject"
@@ -91,27 +91,25 @@ class AppSecretsChart(cdk8s.Chart):
 
     def __init__(self, scope: Construct, id_: str, *, values: AppSecretsValues) -> None:
         super().__init__(scope, id_, namespace=values.namespace, disable_resource_name_hashes=True)
-        self.secret_store = self._custom_object(
-            "SecretStore",
-            kind="SecretStore",
-            name=SECRET_STORE,
-            spec={"provider": {"aws": {"service": "SecretsManager", "region": values.region}}},
-        )
+        self.secret_store = aws_secret_store(self, "SecretStore", name=SECRET_STORE, region=values.region)
         self.database_credentials = self._external_secret(
             "DatabaseCredentials",
             target=K8sNames.DB_CREDENTIALS_SECRET,
             data=[
-                {"secretKey": key, "remoteRef": {"key": values.database_secret_arn, "property": json_key}}
+                SecretKey(secret_key=key, remote_key=values.database_secret_arn, remote_property=json_key)
                 for key, json_key in DATABASE_SECRET_KEYS.items()
             ],
         )
-        redis_ref: dict[str, Any] = {"key": values.redis_secret_arn}
-        if values.redis_secret_property is not None:
-            redis_ref["property"] = values.redis_secret_property
         self.redis_credentials = self._external_secret(
             "RedisCredentials",
             target=K8sNames.REDIS_CREDENTIALS_SECRET,
-            data=[{"secretKey": K8sKeys.REDIS_AUTH_TOKEN, "remoteRef": redis_ref}],
+            data=[
+                SecretKey(
+                    secret_key=K8sKeys.REDIS_AUTH_TOKEN,
+                    remote_key=values.redis_secret_arn,
+                    remote_property=values.redis_secret_property,
+                )
+            ],
         )
         self.app_config = k8s.KubeConfigMap(
             self,
@@ -126,27 +124,18 @@ class AppSecretsChart(cdk8s.Chart):
             },
         )
 
-    def _custom_object(self, id_: str, *, kind: str, name: str, spec: dict[str, Any]) -> cdk8s.ApiObject:
-        """An object of one of the operator's CRDs (no typed import: the schema ships with the operator)."""
-        obj = cdk8s.ApiObject(
-            self, id_, api_version=EXTERNAL_SECRETS_API, kind=kind, metadata=cdk8s.ApiObjectMetadata(name=name)
-        )
-        obj.add_json_patch(cdk8s.JsonPatch.add("/spec", spec))
-        return obj
-
-    def _external_secret(self, id_: str, *, target: str, data: list[dict[str, Any]]) -> cdk8s.ApiObject:
-        return self._custom_object(
+    def _external_secret(self, id_: str, *, target: str, data: list[SecretKey]) -> cdk8s.ApiObject:
+        # Retain: the Secret also survives its Secrets Manager secret being deleted.
+        return external_secret(
+            self,
             id_,
-            kind="ExternalSecret",
-            name=target,
-            spec={
-                "refreshInterval": REFRESH_INTERVAL,
-                "secretStoreRef": {"kind": "SecretStore", "name": SECRET_STORE},
-                # Orphan: the Secret carries no ownerReference, so deleting or moving this ExternalSecret
-                # (a manifest that changes stacks is deleted from the old one) never garbage-collects the
-                # Secret running pods read; the ExternalSecret of the same name adopts and refreshes it.
-                # Retain: it also survives the Secrets Manager secret being deleted.
-                "target": {"name": target, "creationPolicy": "Orphan", "deletionPolicy": "Retain"},
-                "data": data,
-            },
+            target=target,
+            store=SECRET_STORE,
+            refresh_interval=REFRESH_INTERVAL,
+            data=data,
+            # Orphan: the Secret carries no ownerReference, so deleting or moving this ExternalSecret
+            # (a manifest that changes stacks is deleted from the old one) never garbage-collects the
+            # Secret running pods read; the ExternalSecret of the same name adopts and refreshes it.
+            orphan=True,
+            retain_on_delete=True,
         )

@@ -10,7 +10,7 @@ class, since one naming no file system would leave every claim Pending.
 from __future__ import annotations
 
 import cdk8s
-from cdk8s_plus_27 import k8s
+from cdk8s_plus_36 import k8s
 from constructs import Construct
 
 PROVISIONER = "efs.csi.aws.com"

@@ -15,9 +15,12 @@ Service fields plus what a real cluster needs and the seed left out:
 - an ingress NetworkPolicy admitting only the listed sources per port (enforced once the VPC CNI's
   network-policy agent is on; harmless before).
 
-It uses the typed Kubernetes API objects of `cdk8s_plus_27.k8s` rather than cdk8s-plus' higher
-level classes: those add their own selector labels and defaults and cannot express seccomp,
-sysctls, HPA `selectPolicy` or a PodDisruptionBudget, and the seed's manifests are exact.
+It uses the typed Kubernetes API objects of `cdk8s_plus_36.k8s` (the cluster's 1.36 API) rather than
+cdk8s-plus' higher level classes. cdk8s-plus 36 can now express seccomp, sysctls and HPA scaling
+policies, but its Deployment still adds a `cdk8s.io/metadata.addr` label to the pod template and the
+selector, and its containers get default resources and security settings: a Deployment's selector is
+immutable once shipped, so adopting them would force a delete-and-recreate of the live workloads. It
+still has no PodDisruptionBudget, and the seed's manifests are exact.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from cdk8s_plus_27 import k8s
+from cdk8s_plus_36 import k8s
 from constructs import Construct
 
 # The seed's Dockerfiles create uid/gid 1001 and its manifests run as runAsUser 1001.

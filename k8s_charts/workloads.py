@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import cdk8s
-from cdk8s_plus_27 import k8s
+from cdk8s_plus_36 import k8s
 from constructs import Construct
 
 from config import AppConfig

@@ -1,0 +1,601 @@
+"""Render every pinned Helm release with the values the synthesized templates pass, and validate the result.
+
+`make verify-charts` runs what an experienced platform engineer runs in CI (`helm template` + schema
+validation), through helm-python-sdk (Helm v4's Go SDK in a bundled C library; no helm binary):
+
+- the release's chart at its pinned version, from HELM_CHART_CACHE (`<chart>-<version>/` or
+  `<chart>-<version>.tgz`) or pulled from its repository into .chart-cache/; neither: one SKIPPED line;
+- the values from the templates' Custom::AWSCDK-EKS-HelmChart resources, tokens as placeholders;
+- the chart's values.schema.json (Helm's own check), when it ships one;
+- every rendered object through kubernetes-validate --strict at the cluster's version, custom
+  resources through the CRD schemas the charts install, and so every custom resource we apply;
+- every value we set is removed in turn and the chart re-rendered: a value that changes nothing is a
+  key the chart ignores (a typo, or a key of another chart version) unless it restates the default;
+- the rendered pods (replicas, requests, node selector) against issue "Fit"'s pod inventory.
+
+Exit 0 when everything rendered passed, 1 on a finding; a release that could not be rendered is a
+SKIPPED line, never a pass (`--require-all` turns a skip into a failure, for CI which has network).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import importlib
+import json
+import os
+import sys
+import tarfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import helm_python as helm
+import jsonschema
+import kubernetes_validate.utils as kv
+import yaml
+from helm_python import _native
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from config import AppConfig, ConfigError, load_config
+from config.kubernetes import SUPPORTED_VERSIONS
+from scripts.applied_manifests import _flatten, applied_manifests
+
+HELM_RESOURCE_TYPE = "Custom::AWSCDK-EKS-HelmChart"
+POD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
+# Issue "Fit" builds the pod inventory there; until it is merged the cross-check says it is skipped.
+POD_INVENTORY_MODULE = "fit.inventory"
+DEFAULT_PULL_CACHE = Path(".chart-cache")
+
+
+@dataclass(frozen=True, eq=False)
+class Release:
+    """One Helm release as the synthesized template declares it."""
+
+    stack: str
+    release: str
+    chart: str
+    version: str
+    repository: str
+    namespace: str
+    values: Mapping[str, Any]
+
+    @property
+    def archive_name(self) -> str:
+        return f"{self.chart}-{self.version}"
+
+
+@dataclass
+class Report:
+    release: Release
+    source: str = ""
+    skipped: str | None = None
+    findings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    objects: int = 0
+
+
+# --- values from the templates ---------------------------------------------------------------------
+
+
+def helm_releases(templates: Mapping[str, Mapping[str, Any]]) -> list[Release]:
+    """Every Helm release of the synthesized templates (stack name -> template), in a stable order."""
+    releases = []
+    for stack, template in sorted(templates.items()):
+        for resource in template.get("Resources", {}).values():
+            if resource.get("Type") != HELM_RESOURCE_TYPE:
+                continue
+            props = resource["Properties"]
+            raw = props.get("Values")
+            releases.append(
+                Release(
+                    stack=stack,
+                    release=_flatten(props["Release"]),
+                    chart=_flatten(props["Chart"]),
+                    version=_flatten(props["Version"]),
+                    repository=_flatten(props["Repository"]),
+                    namespace=_flatten(props.get("Namespace", "default")),
+                    values=json.loads(_flatten(raw)) if raw is not None else {},
+                )
+            )
+    return releases
+
+
+def read_templates(assembly: Path) -> dict[str, dict[str, Any]]:
+    return {
+        path.name.removesuffix(".template.json"): json.loads(path.read_text())
+        for path in sorted(assembly.glob("*.template.json"))
+    }
+
+
+# --- chart sources ---------------------------------------------------------------------------------
+
+
+class ChartUnavailable(Exception):
+    """The chart could not be found locally nor pulled: the release is skipped, with this reason."""
+
+
+def locate_chart(release: Release, *, cache: Path | None, pull_cache: Path, pull: Callable[..., Any] | None) -> Path:
+    """The chart's directory or archive: HELM_CHART_CACHE first, then a pull from its repository."""
+    if cache is not None:
+        for candidate in (cache / release.archive_name, cache / f"{release.archive_name}.tgz"):
+            if candidate.exists():
+                return candidate
+        if pull is None:
+            raise ChartUnavailable(
+                f"no {release.archive_name}/ or {release.archive_name}.tgz in HELM_CHART_CACHE={cache}"
+            )
+    archive = pull_cache / f"{release.archive_name}.tgz"
+    if archive.exists():
+        return archive
+    if pull is None:
+        raise ChartUnavailable("no HELM_CHART_CACHE and pulling is off")
+    pull_cache.mkdir(parents=True, exist_ok=True)
+    try:
+        if release.repository.startswith("oci://"):
+            pull(f"{release.repository.rstrip('/')}/{release.chart}", version=release.version, destination=pull_cache)
+        else:
+            pull(release.chart, repo_url=release.repository, version=release.version, destination=pull_cache)
+    except Exception as error:  # the SDK raises HelmRepoError and friends; any of them means "unavailable"
+        where = "not in HELM_CHART_CACHE, and " if cache is not None else "no HELM_CHART_CACHE, and "
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ChartUnavailable(f"{where}pulling {release.repository} failed: {reason}") from error
+    if not archive.exists():
+        raise ChartUnavailable(f"pull from {release.repository} wrote no {archive.name}")
+    return archive
+
+
+def raw_values_files(source: Path) -> dict[str, Any]:
+    """The chart's values.yaml and each bundled subchart's, as written (nulls kept), by chart path."""
+    texts: dict[str, str] = {}
+    if source.is_dir():
+        for path in source.rglob("values.yaml"):
+            rel = path.relative_to(source).parent.as_posix()
+            texts[rel] = path.read_text()
+    else:
+        with tarfile.open(source) as archive:
+            for member in archive.getmembers():
+                parts = member.name.split("/")
+                if parts[-1] == "values.yaml" and member.isfile():
+                    handle = archive.extractfile(member)
+                    if handle is not None:
+                        texts["/".join(parts[1:-1]) or "."] = handle.read().decode()
+    return {key: yaml.safe_load(text) or {} for key, text in texts.items()}
+
+
+def key_in_defaults(path: Sequence[str], defaults: Mapping[str, Any]) -> tuple[bool, Any]:
+    """Whether a values path exists in the raw values.yaml files (merge_values drops null defaults)."""
+    tree: Any = defaults.get(".", {})
+    for key in path:
+        if not isinstance(tree, Mapping) or key not in tree:
+            # A subchart's own values.yaml answers for the keys under its name.
+            sub = defaults.get(f"charts/{path[0]}")
+            if sub is not None and len(path) > 1:
+                return key_in_defaults(path[1:], {".": sub})
+            return False, None
+        tree = tree[key]
+    return True, tree
+
+
+# --- rendering -------------------------------------------------------------------------------------
+
+
+def cluster_api_versions(kubernetes_version: str, extra: Iterable[str] = ()) -> list[str]:
+    """The API group versions (and group/version/Kind) a live cluster of this version serves.
+
+    Offline, Helm assumes only its defaults, and charts that branch on .Capabilities.APIVersions (e.g.
+    prometheus-adapter's APIService) render an old API. kubernetes-validate's definitions of the version
+    list every built-in kind; the CRDs the charts install add theirs.
+    """
+    version = [v for v in kv.all_versions() if kv.major_minor(v) <= kubernetes_version][-1]
+    definitions = kv.schema_contents(f"kubernetes-json-schema/v{version}-local/_definitions.json", kubernetes_version)
+    found: set[str] = set(extra)
+    for definition in definitions.get("$defs", definitions.get("definitions", {})).values():
+        gvks = definition.get("x-kubernetes-group-version-kind", [])
+        if len(gvks) != 1:  # DeleteOptions, WatchEvent: listed under every group version ever served
+            continue
+        for gvk in gvks:
+            group_version = f"{gvk['group']}/{gvk['version']}" if gvk["group"] else gvk["version"]
+            found.add(group_version)
+            found.add(f"{group_version}/{gvk['kind']}")
+    return sorted(found)
+
+
+class Renderer:
+    """Loads the chart afresh for every render: helm-python-sdk's render mutates the loaded chart."""
+
+    def __init__(self, source: Path, release: Release, *, kube_version: str, api_versions: Sequence[str]) -> None:
+        self.source = source
+        self.release = release
+        self.kube_version = kube_version
+        self.api_versions = list(api_versions)
+
+    def load(self) -> Any:
+        if self.source.is_dir():
+            return helm.Chart.load(self.source)
+        return helm.Chart.load_archive(self.source.read_bytes())
+
+    def render(self, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+        chart = self.load()
+        # Chart.render (0.2.2) forwards only name/namespace/revision; the C ABI's render options also take
+        # kube_version and api_versions, which a `helm template --kube-version --api-versions` needs.
+        options = {
+            "name": self.release.release,
+            "namespace": self.release.namespace,
+            "is_install": True,
+            "kube_version": f"v{self.kube_version}.0",
+            "api_versions": self.api_versions,
+        }
+        try:
+            rendered = json.loads(
+                _native.call_string("helm_render", chart._raw(), json.dumps(values), json.dumps(options))
+            )
+        finally:
+            chart.close()
+        objects: list[dict[str, Any]] = []
+        for path, text in sorted(rendered.items()):
+            if not path.endswith((".yaml", ".yml")):
+                continue
+            for doc in yaml.safe_load_all(text):
+                if isinstance(doc, dict) and doc:
+                    # kubectl and Helm apply a List's items one by one.
+                    objects.extend(doc.get("items") or [] if doc.get("kind") == "List" else [doc])
+        return objects
+
+
+# --- checks ----------------------------------------------------------------------------------------
+
+
+def crd_schemas(objects: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(apiVersion, kind) -> openAPIV3Schema of every served version of the CRDs among these objects."""
+    schemas: dict[tuple[str, str], dict[str, Any]] = {}
+    for obj in objects:
+        if obj.get("kind") != "CustomResourceDefinition":
+            continue
+        spec = obj["spec"]
+        for version in spec.get("versions", []):
+            if version.get("served", True) and "schema" in version:
+                key = (f"{spec['group']}/{version['name']}", spec["names"]["kind"])
+                schemas[key] = version["schema"]["openAPIV3Schema"]
+    return schemas
+
+
+def validate_object(
+    obj: Mapping[str, Any], *, kubernetes_version: str, crds: Mapping[tuple[str, str], Mapping[str, Any]]
+) -> str | None:
+    """None when valid; otherwise one line naming the object and the first schema error."""
+    kind, api_version = obj.get("kind", "?"), obj.get("apiVersion", "?")
+    name = f"{kind} {obj.get('metadata', {}).get('name', '?')} ({api_version})"
+    schema = crds.get((api_version, kind))
+    if schema is not None:
+        errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(_without_metadata(obj)), key=str)
+        return f"{name}: {errors[0].message} at {'/'.join(map(str, errors[0].absolute_path))}" if errors else None
+    try:
+        kv.validate(dict(obj), kubernetes_version, strict=True)
+    except kv.SchemaNotFoundError:
+        return f"{name}: no schema (neither a Kubernetes {kubernetes_version} kind nor a CRD a chart installs)"
+    except kv.ValidationError as error:
+        return f"{name}: {error.caused_by.message} at {'/'.join(map(str, error.caused_by.absolute_path))}"
+    return None
+
+
+def _without_metadata(obj: Mapping[str, Any]) -> dict[str, Any]:
+    # A CRD's schema leaves metadata to the API server (ObjectMeta); it is validated as such elsewhere.
+    return {key: value for key, value in obj.items() if key != "metadata"}
+
+
+def leaf_paths(values: Mapping[str, Any], prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    for key, value in values.items():
+        path = (*prefix, str(key))
+        if isinstance(value, Mapping) and value:
+            yield from leaf_paths(value, path)
+        else:
+            yield path
+
+
+def without(values: Mapping[str, Any], path: Sequence[str]) -> dict[str, Any]:
+    copied = copy.deepcopy(dict(values))
+    node = copied
+    for key in path[:-1]:
+        node = node[key]
+    del node[path[-1]]
+    return copied
+
+
+def _get(values: Mapping[str, Any], path: Sequence[str]) -> Any:
+    node: Any = values
+    for key in path:
+        node = node[key]
+    return node
+
+
+def ineffective_values(
+    values: Mapping[str, Any],
+    render: Callable[[Mapping[str, Any]], list[dict[str, Any]]],
+    defaults: Mapping[str, Any],
+) -> tuple[list[str], list[str]]:
+    """(findings, notes): each value we set whose removal leaves the render unchanged.
+
+    A subtree that changes nothing is split into its leaves; one that does is searched key by key. A
+    leaf the chart's values.yaml does not have is a finding (Helm ignores unknown keys silently: a
+    typo, or a key of another chart version). One it has is a note: restating the default pins it, and
+    some keys act only outside a render (test hooks, upgrades), which this check cannot see.
+    """
+    baseline = render(values)
+    findings: list[str] = []
+    notes: list[str] = []
+
+    def visit(prefix: tuple[str, ...]) -> None:
+        node = _get(values, prefix) if prefix else values
+        for key in node:
+            path = (*prefix, str(key))
+            try:
+                changed = render(without(values, path)) != baseline
+            except Exception:  # the chart requires it (a `required` or `fail`): it certainly matters
+                changed = True
+            if changed:
+                child = node[key]
+                if isinstance(child, Mapping) and child:
+                    visit(path)
+                continue
+            child = node[key]
+            for leaf in leaf_paths(child, path) if isinstance(child, Mapping) and child else [path]:
+                dotted = ".".join(leaf)
+                present, default = key_in_defaults(leaf, defaults)
+                if not present:
+                    findings.append(f"value {dotted}: not a key of the chart's values.yaml; changes nothing (ignored)")
+                elif default == _get(values, leaf):
+                    notes.append(f"value {dotted}: restates the chart default")
+                else:
+                    notes.append(f"value {dotted}: changes nothing in the render (chart default {default!r})")
+
+    visit(())
+    return findings, notes
+
+
+# --- pods against the inventory --------------------------------------------------------------------
+
+
+def _quantity_m(value: Any) -> int:
+    text = str(value)
+    return int(text[:-1]) if text.endswith("m") else int(float(text) * 1000)
+
+
+_MEMORY_UNITS = {
+    "Ki": 1 / 1024,
+    "Mi": 1,
+    "Gi": 1024,
+    "K": 1000 / 1024 / 1024,
+    "M": 1000**2 / 1024**2,
+    "G": 1000**3 / 1024**2,
+}
+
+
+def _quantity_mib(value: Any) -> int:
+    text = str(value)
+    for unit, factor in _MEMORY_UNITS.items():
+        if text.endswith(unit):
+            return round(float(text[: -len(unit)]) * factor)
+    return round(int(text) / 1024**2)
+
+
+def rendered_pods(objects: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(kind, name) -> replicas, summed container requests and node selector of each pod controller."""
+    pods: dict[tuple[str, str], dict[str, Any]] = {}
+    for obj in objects:
+        if obj.get("kind") not in POD_KINDS:
+            continue
+        pod = obj["spec"]["template"]["spec"]
+        requests = [c.get("resources", {}).get("requests", {}) for c in pod.get("containers", [])]
+        pods[(obj["kind"], obj["metadata"]["name"])] = {
+            "replicas": None if obj["kind"] == "DaemonSet" else obj["spec"].get("replicas", 1),
+            "cpu_request_m": sum(_quantity_m(r["cpu"]) for r in requests if "cpu" in r),
+            "memory_request_mib": sum(_quantity_mib(r["memory"]) for r in requests if "memory" in r),
+            "node_selector": dict(pod.get("nodeSelector", {})),
+        }
+    return pods
+
+
+def compare_pods(
+    release: Release, pods: Mapping[tuple[str, str], Mapping[str, Any]], inventory: Sequence[Any]
+) -> list[str]:
+    """Findings where the rendered pods of one release and the inventory's entries for it disagree."""
+    entries = {(c.kind, c.name): c for c in inventory if c.source == release.release}
+    findings = [
+        f"pods: {kind} {name} rendered by the chart is not in the pod inventory"
+        for kind, name in sorted(set(pods) - set(entries))
+    ]
+    findings += [
+        f"pods: inventory lists {kind} {name}, which the chart does not render"
+        for kind, name in sorted(set(entries) - set(pods))
+    ]
+    for key in sorted(set(pods) & set(entries)):
+        pod, entry = pods[key], entries[key]
+        label = f"pods: {key[0]} {key[1]}"
+        if pod["replicas"] is not None and pod["replicas"] != entry.replicas:
+            findings.append(f"{label}: renders {pod['replicas']} replicas, inventory says {entry.replicas}")
+        if entry.namespace != release.namespace:
+            findings.append(f"{label}: inventory namespace {entry.namespace}, release namespace {release.namespace}")
+        for field_name in ("cpu_request_m", "memory_request_mib"):
+            if pod[field_name] != getattr(entry, field_name):
+                findings.append(
+                    f"{label}: renders {field_name}={pod[field_name]}, inventory says {getattr(entry, field_name)}"
+                )
+        selector = dict(getattr(entry, "node_selector", {}) or {})
+        if pod["node_selector"] != selector:
+            findings.append(f"{label}: renders nodeSelector {pod['node_selector']}, inventory says {selector}")
+    return findings
+
+
+def load_inventory(config: AppConfig) -> tuple[Sequence[Any] | None, str]:
+    try:
+        module = importlib.import_module(POD_INVENTORY_MODULE)
+    except ModuleNotFoundError:
+        return None, f'pod inventory cross-check SKIPPED: no {POD_INVENTORY_MODULE} module (issue "Fit") in this tree'
+    return tuple(module.pod_inventory(config)), f"pod inventory: {POD_INVENTORY_MODULE}.pod_inventory"
+
+
+# --- driver ----------------------------------------------------------------------------------------
+
+
+def verify_release(
+    release: Release,
+    source: Path,
+    *,
+    kubernetes_version: str,
+    api_versions: Sequence[str],
+    our_objects: Sequence[Mapping[str, Any]],
+    all_crds: Mapping[tuple[str, str], Mapping[str, Any]],
+    inventory: Sequence[Any] | None,
+) -> Report:
+    report = Report(release=release, source=str(source))
+    renderer = Renderer(source, release, kube_version=kubernetes_version, api_versions=api_versions)
+    chart = renderer.load()
+    try:
+        if chart.version != release.version:
+            report.findings.append(f"chart at {source} is version {chart.version}, the pin is {release.version}")
+            return report
+        if chart.schema is not None:
+            try:
+                chart.validate_schema(dict(release.values))
+                report.notes.append("values.schema.json: values valid")
+            except helm.HelmError as error:
+                report.findings.append(f"values.schema.json: {error}")
+        else:
+            report.notes.append("values.schema.json: none in this chart")
+        chart_crds = [
+            doc for crd in chart.crds for doc in yaml.safe_load_all(crd.get("data", "")) if isinstance(doc, dict)
+        ]
+    finally:
+        chart.close()
+    try:
+        objects = renderer.render(release.values)
+    except helm.HelmError as error:
+        report.findings.append(f"render failed: {error}")
+        return report
+    report.objects = len(objects)
+    crds = {**all_crds, **crd_schemas([*objects, *chart_crds])}
+    report.findings += [
+        problem
+        for obj in objects
+        if (problem := validate_object(obj, kubernetes_version=kubernetes_version, crds=crds))
+    ]
+    # Our own custom resources of this chart's CRDs (e.g. ExternalSecrets) against the schemas it installs.
+    own = crd_schemas([*objects, *chart_crds])
+    for obj in our_objects:
+        if (obj.get("apiVersion"), obj.get("kind")) in own:
+            problem = validate_object(obj, kubernetes_version=kubernetes_version, crds=own)
+            report.findings.append(f"our {problem}") if problem else report.notes.append(
+                f"our {obj['kind']} {obj['metadata']['name']}: valid against the chart's CRD"
+            )
+    defaults = raw_values_files(source)
+    findings, notes = ineffective_values(release.values, renderer.render, defaults)
+    report.findings += findings
+    report.notes += notes
+    if inventory is not None:
+        report.findings += compare_pods(release, rendered_pods(objects), inventory)
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--env", default="prod")
+    parser.add_argument("--assembly", type=Path, default=Path("cdk.out"))
+    parser.add_argument("--require-all", action="store_true", help="a skipped release fails the run (CI)")
+    parser.add_argument("--no-pull", action="store_true", help="read HELM_CHART_CACHE only, never a repository")
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(args.env)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    kubernetes_version = config.eks.kubernetes_version
+    assert kubernetes_version in SUPPORTED_VERSIONS
+    templates = read_templates(args.assembly)
+    releases = helm_releases(templates)
+    if not releases:
+        print(f"verify-charts: no {HELM_RESOURCE_TYPE} in {args.assembly}: run make synth first", file=sys.stderr)
+        return 2
+    cache_env = os.environ.get("HELM_CHART_CACHE")
+    cache = Path(cache_env) if cache_env else None
+    pull: Callable[..., Any] | None = None
+    if not args.no_pull:
+        pull = helm.pull
+    our_objects = [obj for template in templates.values() for obj in applied_manifests(template)]
+
+    located: dict[Release, Path] = {}
+    reports: list[Report] = []
+    for release in releases:
+        try:
+            located[release] = locate_chart(release, cache=cache, pull_cache=DEFAULT_PULL_CACHE, pull=pull)
+        except ChartUnavailable as reason:
+            reports.append(Report(release=release, skipped=str(reason)))
+    if not located:
+        print(
+            f"verify-charts: SKIPPED (nothing verified): no chart source for any of {len(releases)} releases: {reports[0].skipped}"
+        )
+        return 1 if args.require_all else 0
+
+    # The CRDs every chart installs, so a chart's custom resources of another chart's CRD validate too.
+    all_crds: dict[tuple[str, str], Mapping[str, Any]] = {}
+    extra_api_versions: set[str] = set()
+    for release, source in located.items():
+        renderer = Renderer(source, release, kube_version=kubernetes_version, api_versions=[])
+        chart = renderer.load()
+        try:
+            chart_crds = [
+                doc for crd in chart.crds for doc in yaml.safe_load_all(crd.get("data", "")) if isinstance(doc, dict)
+            ]
+        finally:
+            chart.close()
+        try:
+            found = crd_schemas([*renderer.render(release.values), *chart_crds])
+        except Exception:  # reported by verify_release below
+            found = {}
+        all_crds.update(found)
+        extra_api_versions.update(api for api, _ in found)
+        extra_api_versions.update(f"{api}/{kind}" for api, kind in found)
+    api_versions = cluster_api_versions(kubernetes_version, extra_api_versions)
+
+    inventory, inventory_line = load_inventory(config)
+    print(
+        f"verify-charts: {args.env}, Kubernetes {kubernetes_version}, {len(api_versions)} API versions; {inventory_line}"
+    )
+    for release, source in located.items():
+        reports.append(
+            verify_release(
+                release,
+                source,
+                kubernetes_version=kubernetes_version,
+                api_versions=api_versions,
+                our_objects=our_objects,
+                all_crds=all_crds,
+                inventory=inventory,
+            )
+        )
+    failed = skipped = 0
+    for report in sorted(reports, key=lambda r: (r.release.stack, r.release.release)):
+        r = report.release
+        head = f"{r.stack} {r.release} ({r.chart} {r.version}, {r.namespace})"
+        if report.skipped:
+            skipped += 1
+            print(f"SKIPPED {head}: {report.skipped}")
+            continue
+        status = "FAIL" if report.findings else "ok"
+        failed += bool(report.findings)
+        print(f"{status:7} {head}: {report.objects} objects from {report.source}")
+        for note in report.notes:
+            print(f"          - {note}")
+        for finding in report.findings:
+            print(f"          ! {finding}")
+    verified = len(reports) - skipped
+    print(
+        f"verify-charts: {verified - failed} of {len(reports)} releases passed, {failed} failed, {skipped} SKIPPED (not verified)"
+    )
+    return 1 if failed or (skipped and args.require_all) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
