@@ -26,7 +26,7 @@ from constructs import Construct
 
 from fit import sizing
 from k8s_charts.network_policies import metrics_only_from_monitoring
-from stacks.names import Ports
+from names import Ports
 
 NAME = "cluster-autoscaler"
 NAMESPACE = "kube-system"

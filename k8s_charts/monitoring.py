@@ -39,7 +39,7 @@ from k8s_charts.external_secrets import SecretKey, aws_secret_store, external_se
 from k8s_charts.network_policies import metrics_only_from_monitoring
 from k8s_charts.platform import pod_security_labels
 from k8s_charts.web_workload import checkov_skip_annotations
-from stacks.names import K8sKeys, K8sNames, Ports
+from names import K8sKeys, K8sNames, Ports
 
 # The charts' pods cannot all be proven "restricted" before they render; the namespace enforces
 # "baseline" and warns and audits on "restricted", which their values are set to meet.

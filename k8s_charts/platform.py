@@ -20,7 +20,7 @@ from cdk8s_plus_36 import k8s
 from constructs import Construct
 
 from k8s_charts.external_secrets import EXTERNAL_SECRETS_API, SecretKey, aws_secret_store, external_secret
-from stacks.names import K8sKeys, K8sNames
+from names import K8sKeys, K8sNames
 
 PSS_PROFILE = "restricted"
 SECRET_STORE = "aws-secrets-manager"

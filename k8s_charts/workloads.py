@@ -33,7 +33,7 @@ from k8s_charts.web_workload import (
     WebWorkload,
     WritablePath,
 )
-from stacks.names import AwsNames, HealthPaths, K8sKeys, K8sNames, NodeGroups, PathPatterns, Ports
+from names import AwsNames, HealthPaths, K8sKeys, K8sNames, NodeGroups, PathPatterns, Ports
 
 ALB_LOG_PREFIX = "alb"
 # TLS 1.3 + 1.2 only; the controller's default policy (ELBSecurityPolicy-2016-08) still allows TLS 1.0.

@@ -54,11 +54,11 @@ from constructs import Construct, IConstruct
 from config import AppConfig
 from k8s_charts import monitoring as charts
 from k8s_charts import prometheus_config as prom
+from names import AwsNames, K8sNames, NodeGroups
 from stacks.base import TechLibStack
 from stacks.common import allow_log_groups_to_use_key, log_retention, nag_acknowledge
 from stacks.constructs.eks_addons import ADDON_VERSIONS
 from stacks.constructs.pod_identity import PodIdentityRole
-from stacks.names import AwsNames, K8sNames, NodeGroups
 
 CLOUDWATCH_ADDON = "amazon-cloudwatch-observability"
 HELM_TIMEOUT = cdk.Duration.minutes(15)
