@@ -35,7 +35,7 @@ from constructs import Construct
 
 from fit import platform_values, sizing
 from k8s_charts import prometheus_config as prom
-from k8s_charts.external_secrets import SecretKey, aws_secret_store, external_secret
+from k8s_charts.external_secrets import SECRET_STORE, SecretKey, aws_secret_store, external_secret
 from k8s_charts.network_policies import metrics_only_from_monitoring
 from k8s_charts.platform import pod_security_labels
 from k8s_charts.web_workload import checkov_skip_annotations
@@ -46,7 +46,6 @@ from names import K8sKeys, K8sNames, Ports
 MONITORING_PSS_ENFORCE = "baseline"
 MONITORING_PSS_AUDIT = "restricted"
 STORAGE_CLASS = "monitoring-gp3"
-SECRET_STORE = "aws-secrets-manager"
 NOBODY = 65534
 SECCOMP_RUNTIME_DEFAULT = {"type": "RuntimeDefault"}
 

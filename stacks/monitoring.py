@@ -54,7 +54,7 @@ from constructs import Construct, IConstruct
 from config import AppConfig
 from k8s_charts import monitoring as charts
 from k8s_charts import prometheus_config as prom
-from names import AwsNames, K8sNames, NodeGroups
+from names import AwsNames, K8sNames, NodeGroups, Regions
 from stacks.base import TechLibStack
 from stacks.common import allow_log_groups_to_use_key, log_retention, nag_acknowledge
 from stacks.constructs.eks_addons import ADDON_VERSIONS
@@ -670,7 +670,7 @@ class CdnOutputs(Protocol):
 class EdgeMonitoringStack(TechLibStack):
     """The CloudFront 5xxErrorRate alarm, in us-east-1 where CloudFront's metrics are."""
 
-    REGION = "us-east-1"
+    REGION = Regions.CLOUDFRONT
 
     def __init__(self, scope: Construct, id_: str, *, config: AppConfig, cdn: CdnOutputs, **kwargs: Any) -> None:
         super().__init__(
