@@ -36,6 +36,7 @@ from constructs import Construct
 from fit import platform_values, sizing
 from k8s_charts import prometheus_config as prom
 from k8s_charts.external_secrets import SECRET_STORE, SecretKey, aws_secret_store, external_secret
+from k8s_charts.helm import HelmRelease
 from k8s_charts.network_policies import metrics_only_from_monitoring
 from k8s_charts.platform import pod_security_labels
 from k8s_charts.web_workload import checkov_skip_annotations
@@ -354,17 +355,6 @@ class ExportersChart(cdk8s.Chart):
 # --- Helm values ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class HelmRelease:
-    """A pinned chart: downloaded by the kubectl handler at deploy time, never at synth."""
-
-    chart: str
-    repository: str
-    version: str
-    release: str
-    namespace: str = K8sNames.MONITORING_NAMESPACE
-
-
 PROMETHEUS_CHART = HelmRelease(
     chart="prometheus",
     repository="https://prometheus-community.github.io/helm-charts",
@@ -372,6 +362,7 @@ PROMETHEUS_CHART = HelmRelease(
     # chart-releaser release/tag prometheus-27.19.0 of prometheus-community/helm-charts (2025-06-01).
     version="27.19.0",
     release="prometheus",
+    namespace=K8sNames.MONITORING_NAMESPACE,
 )
 PROMETHEUS_ADAPTER_CHART = HelmRelease(
     chart="prometheus-adapter",
@@ -380,6 +371,7 @@ PROMETHEUS_ADAPTER_CHART = HelmRelease(
     # prometheus-community/helm-charts (2026-02-19).
     version="5.3.0",
     release=K8sNames.PROMETHEUS_ADAPTER,
+    namespace=K8sNames.MONITORING_NAMESPACE,
 )
 # Grafana's charts moved to the community repository in 2026; the old one is frozen.
 GRAFANA_CHART = HelmRelease(
@@ -389,6 +381,7 @@ GRAFANA_CHART = HelmRelease(
     # (grafana-community/helm-charts gh-pages: release asset grafana-11.6.1/grafana-11.6.1.tgz).
     version="11.6.1",
     release=K8sNames.GRAFANA,
+    namespace=K8sNames.MONITORING_NAMESPACE,
 )
 
 PROMETHEUS_RETENTION = "15d"

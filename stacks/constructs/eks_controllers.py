@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,24 +27,13 @@ from constructs import Construct, IDependable
 
 from fit import platform_values
 from k8s_charts import cluster_autoscaler
+from k8s_charts.helm import HelmRelease
 from names import K8sNames
 from stacks.common import checkov_skip, nag_acknowledge
 from stacks.constructs.pod_identity import PodIdentityRole
 
 # Longest wait the kubectl handler allows: a chart's webhook must be serving before the next object lands.
 HELM_TIMEOUT = cdk.Duration.minutes(15)
-
-
-@dataclass(frozen=True)
-class HelmRelease:
-    """A pinned chart and where it is installed."""
-
-    chart: str
-    repository: str
-    version: str
-    namespace: str
-    release: str
-    service_account: str | None = None
 
 
 AWS_LOAD_BALANCER_CONTROLLER = HelmRelease(
