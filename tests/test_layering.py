@@ -172,3 +172,17 @@ def test_the_downward_imports_of_today_pass() -> None:
     assert ("fit.inventory", "k8s_charts.workloads") in edges
     assert ("stacks.eks", "k8s_charts.platform") in edges
     assert ("k8s_charts.workloads", "names") in edges
+
+
+def test_no_module_edits_sys_path() -> None:
+    """Scripts run as `python -m scripts.<name>` from the repository root, so none needs sys.path edits."""
+    edits = [
+        f"{_shown(path)}:{node.lineno}"
+        for path in project_modules().values()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Attribute)
+        and node.attr == "path"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "sys"
+    ]
+    assert edits == []
