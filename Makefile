@@ -99,31 +99,31 @@ pytest: bootstrap
 test: bootstrap lint typecheck pytest
 
 diff: synth
-	$(BIN)/python scripts/offline_diff.py --env $(ENV) $(DIFF_ARGS)
+	$(BIN)/python -m scripts.offline_diff --env $(ENV) $(DIFF_ARGS)
 
 diff-online: synth
 	$(CDK) diff $(CDK_FLAGS) --app cdk.out --method $(ONLINE_DIFF_METHOD)
 
 baseline: synth
-	$(BIN)/python scripts/offline_diff.py --env $(ENV) --update
+	$(BIN)/python -m scripts.offline_diff --env $(ENV) --update
 
 manifests: synth
-	$(BIN)/python scripts/render_manifests.py --env $(ENV) --out dist --assembly cdk.out
+	$(BIN)/python -m scripts.render_manifests --env $(ENV) --out dist --assembly cdk.out
 
 diagram: synth
-	$(BIN)/python scripts/diagram.py --assembly cdk.out --out docs/architecture --readme README.md
+	$(BIN)/python -m scripts.diagram --assembly cdk.out --out docs/architecture --readme README.md
 
 # Deploys in dependency order, independent stacks side by side: --concurrency is the widest wave of the
 # offline synth's stack graph (scripts/deploy_plan.py; the account does not change the graph). The deploy
 # itself synthesizes again with the credentials' account (the CLI sets CDK_DEFAULT_ACCOUNT).
 deploy: synth
-	concurrency=$$($(BIN)/python scripts/deploy_plan.py --assembly cdk.out --concurrency); \
+	concurrency=$$($(BIN)/python -m scripts.deploy_plan --assembly cdk.out --concurrency); \
 	$(CDK) deploy --all $(CDK_FLAGS) -c env=$(ENV) $(CDK_ARGS) --require-approval $(REQUIRE_APPROVAL) \
 	  --concurrency $$concurrency --progress events
 
 # Waves, critical path and estimated wall time (fresh environment, and the diff against baseline/<env>/).
 deploy-plan: synth
-	$(BIN)/python scripts/deploy_plan.py --assembly cdk.out --baseline baseline/$(ENV)
+	$(BIN)/python -m scripts.deploy_plan --assembly cdk.out --baseline baseline/$(ENV)
 
 # CKV_SECRET_6 (generic high-entropy strings) is skipped: it flags CDK logical IDs and key names; the
 # detectors of real credential formats (AWS keys, private keys, tokens) still run.
@@ -133,31 +133,31 @@ security-scan: $(CHECKOV_VENV)/.installed
 	  --skip-path '(^|/)(\.venv|\.venv-checkov|node_modules|cdk\.out|dist|\.git|\.mypy_cache|\.ruff_cache|\.pytest_cache|__pycache__)(/|$$)'
 
 suppressions: synth
-	$(BIN)/python scripts/suppressions.py --assembly cdk.out
+	$(BIN)/python -m scripts.suppressions --assembly cdk.out
 
 # The capacity table per node group and the pod inventory behind it; exit 2 when a group cannot hold its pods.
 capacity: $(VENV)/.installed
-	$(BIN)/python scripts/capacity.py --env $(ENV) --inventory
+	$(BIN)/python -m scripts.capacity --env $(ENV) --inventory
 
 capacity-reference: $(VENV)/.installed
-	$(BIN)/python scripts/capacity.py --write-readme
+	$(BIN)/python -m scripts.capacity --write-readme
 
 config-reference: $(VENV)/.installed
-	$(BIN)/python scripts/config_reference.py --write
+	$(BIN)/python -m scripts.config_reference --write
 
 # The cdk8s CLI only regenerates k8s_charts/imports/ (typed classes of the CRDs we apply): pinned here and
 # run through npm exec, so `npm ci` for synth does not install it.
 CDK8S_CLI_VERSION := 2.207.60
 crds: $(VENV)/.installed
-	$(BIN)/python scripts/import_crds.py --cdk8s-cli $(CDK8S_CLI_VERSION)
+	$(BIN)/python -m scripts.import_crds --cdk8s-cli $(CDK8S_CLI_VERSION)
 
 # HELM_CHART_CACHE=<dir>: read the charts from local copies (<chart>-<version>/ or <chart>-<version>.tgz)
 # instead of pulling them from their repositories.
 verify-charts: synth
-	$(BIN)/python scripts/verify_charts.py --env $(ENV) --assembly cdk.out $(VERIFY_ARGS)
+	$(BIN)/python -m scripts.verify_charts --env $(ENV) --assembly cdk.out $(VERIFY_ARGS)
 
 bench: bootstrap
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m scripts.bench
 
 clean:
 	rm -rf cdk.out dist .pytest_cache .mypy_cache .ruff_cache $(VENV) $(CHECKOV_VENV) node_modules

@@ -13,6 +13,9 @@ from config.base import LogRetention, Matches, OneOf, Range, Rule, Section, chec
 from config.errors import Problem, invalid
 from config.patterns import ACM_ARN, ACM_ARN_RE, DOMAIN_RE, HOSTED_ZONE_ID, K8S_NAME_RE
 
+# CloudFront takes its WebACL and certificate from this region only, and publishes its metrics only there.
+CLOUDFRONT_REGION = "us-east-1"
+
 # WAF's geo match takes ISO 3166-1 alpha-2 codes and rejects others at deploy time.
 COUNTRY_CODES = tuple(sorted(country.alpha_2 for country in pycountry.countries))
 DOMAIN = Matches(DOMAIN_RE, "a lower-case DNS name such as tech-lib.example.com")
@@ -91,11 +94,11 @@ class EdgeConfig(Section):
         if self.certificate_arn is None:
             return
         match = re.match(ACM_ARN_RE, self.certificate_arn)
-        if match and match.group(1) != "us-east-1":
+        if match and match.group(1) != CLOUDFRONT_REGION:
             yield Problem(
                 ("certificate_arn",),
-                f"certificate is in {match.group(1)}, CloudFront reads certificates from us-east-1 only",
-                "an ACM certificate ARN in us-east-1",
+                f"certificate is in {match.group(1)}, CloudFront reads certificates from {CLOUDFRONT_REGION} only",
+                f"an ACM certificate ARN in {CLOUDFRONT_REGION}",
             )
         elif self.domain_name is None:
             yield Problem(

@@ -32,7 +32,7 @@ from k8s_charts import cluster_autoscaler as ca
 from k8s_charts import monitoring
 from k8s_charts import workloads as app
 from k8s_charts.platform import AppSecretsChart, AppSecretsValues
-from stacks.names import K8sKeys, K8sNames, NodeGroups
+from names import K8sKeys, K8sNames, NodeGroups
 
 # The keys RDS writes into a cluster's attached credentials secret (its JSON structure).
 RDS_SECRET_KEYS = frozenset({"username", "password", "host", "port", "dbname", "engine", "dbClusterIdentifier"})

@@ -21,7 +21,7 @@ from k8s_charts import cluster_autoscaler as ca
 from k8s_charts import monitoring
 from k8s_charts import workloads as app
 from k8s_charts.web_workload import Autoscaling, Resources
-from stacks.names import K8sNames, NodeGroups
+from names import K8sNames, NodeGroups
 
 Kind = Literal["Deployment", "StatefulSet", "DaemonSet"]
 SourceKind = Literal["helm", "addon", "cdk8s"]

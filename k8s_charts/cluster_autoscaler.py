@@ -26,10 +26,10 @@ from constructs import Construct
 
 from fit import sizing
 from k8s_charts.network_policies import metrics_only_from_monitoring
-from stacks.names import Ports
+from names import K8sNames, Ports
 
 NAME = "cluster-autoscaler"
-NAMESPACE = "kube-system"
+NAMESPACE = K8sNames.KUBE_SYSTEM_NAMESPACE
 SERVICE_ACCOUNT = NAME
 IMAGE_REPOSITORY = "registry.k8s.io/autoscaling/cluster-autoscaler"
 HEALTH_PATH = "/health-check"

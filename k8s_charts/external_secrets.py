@@ -17,6 +17,10 @@ from k8s_charts.imports.io import external_secrets as eso
 EXTERNAL_SECRETS_API = "external-secrets.io/v1"
 
 
+# Every namespace that syncs Secrets has one SecretStore of this name (the app's and monitoring).
+SECRET_STORE = "aws-secrets-manager"
+
+
 @dataclass(frozen=True)
 class SecretKey:
     """One key of the Kubernetes Secret, read from a Secrets Manager secret (a JSON property, or all of it)."""

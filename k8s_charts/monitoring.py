@@ -35,18 +35,18 @@ from constructs import Construct
 
 from fit import platform_values, sizing
 from k8s_charts import prometheus_config as prom
-from k8s_charts.external_secrets import SecretKey, aws_secret_store, external_secret
+from k8s_charts.external_secrets import SECRET_STORE, SecretKey, aws_secret_store, external_secret
+from k8s_charts.helm import HelmRelease
 from k8s_charts.network_policies import metrics_only_from_monitoring
 from k8s_charts.platform import pod_security_labels
 from k8s_charts.web_workload import checkov_skip_annotations
-from stacks.names import K8sKeys, K8sNames, Ports
+from names import K8sKeys, K8sNames, Ports
 
 # The charts' pods cannot all be proven "restricted" before they render; the namespace enforces
 # "baseline" and warns and audits on "restricted", which their values are set to meet.
 MONITORING_PSS_ENFORCE = "baseline"
 MONITORING_PSS_AUDIT = "restricted"
 STORAGE_CLASS = "monitoring-gp3"
-SECRET_STORE = "aws-secrets-manager"
 NOBODY = 65534
 SECCOMP_RUNTIME_DEFAULT = {"type": "RuntimeDefault"}
 
@@ -355,17 +355,6 @@ class ExportersChart(cdk8s.Chart):
 # --- Helm values ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class HelmRelease:
-    """A pinned chart: downloaded by the kubectl handler at deploy time, never at synth."""
-
-    chart: str
-    repository: str
-    version: str
-    release: str
-    namespace: str = K8sNames.MONITORING_NAMESPACE
-
-
 PROMETHEUS_CHART = HelmRelease(
     chart="prometheus",
     repository="https://prometheus-community.github.io/helm-charts",
@@ -373,6 +362,7 @@ PROMETHEUS_CHART = HelmRelease(
     # chart-releaser release/tag prometheus-27.19.0 of prometheus-community/helm-charts (2025-06-01).
     version="27.19.0",
     release="prometheus",
+    namespace=K8sNames.MONITORING_NAMESPACE,
 )
 PROMETHEUS_ADAPTER_CHART = HelmRelease(
     chart="prometheus-adapter",
@@ -381,6 +371,7 @@ PROMETHEUS_ADAPTER_CHART = HelmRelease(
     # prometheus-community/helm-charts (2026-02-19).
     version="5.3.0",
     release=K8sNames.PROMETHEUS_ADAPTER,
+    namespace=K8sNames.MONITORING_NAMESPACE,
 )
 # Grafana's charts moved to the community repository in 2026; the old one is frozen.
 GRAFANA_CHART = HelmRelease(
@@ -390,6 +381,7 @@ GRAFANA_CHART = HelmRelease(
     # (grafana-community/helm-charts gh-pages: release asset grafana-11.6.1/grafana-11.6.1.tgz).
     version="11.6.1",
     release=K8sNames.GRAFANA,
+    namespace=K8sNames.MONITORING_NAMESPACE,
 )
 
 PROMETHEUS_RETENTION = "15d"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cdk8s_plus_36 import k8s
 from constructs import Construct
 
-from stacks.names import K8sNames
+from names import K8sNames
 
 
 def metrics_only_from_monitoring(

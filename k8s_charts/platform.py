@@ -19,11 +19,10 @@ import cdk8s
 from cdk8s_plus_36 import k8s
 from constructs import Construct
 
-from k8s_charts.external_secrets import EXTERNAL_SECRETS_API, SecretKey, aws_secret_store, external_secret
-from stacks.names import K8sKeys, K8sNames
+from k8s_charts.external_secrets import EXTERNAL_SECRETS_API, SECRET_STORE, SecretKey, aws_secret_store, external_secret
+from names import K8sKeys, K8sNames
 
 PSS_PROFILE = "restricted"
-SECRET_STORE = "aws-secrets-manager"
 __all__ = ["EXTERNAL_SECRETS_API", "AppNamespaceChart", "AppSecretsChart", "pod_security_labels"]
 # How often the operator re-reads Secrets Manager: picks up a rotated database password within the hour.
 REFRESH_INTERVAL = "1h"

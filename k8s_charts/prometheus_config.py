@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from stacks.names import HealthPaths, K8sNames, Ports
+from names import HealthPaths, K8sNames, Ports
 
 GLOBAL_SCRAPE_INTERVAL = "15s"
 GLOBAL_EVALUATION_INTERVAL = "15s"

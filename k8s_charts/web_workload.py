@@ -212,6 +212,7 @@ class WebWorkload(Construct):
         tier: str,
         image: str,
         service_name: str,
+        hpa_name: str,
         ports: Sequence[NamedPort],
         env: Env,
         resources: Resources,
@@ -231,7 +232,7 @@ class WebWorkload(Construct):
         super().__init__(scope, id_)
         self.name = name
         self.service_name = service_name
-        self.hpa_name = f"{name}-hpa"
+        self.hpa_name = hpa_name
         selector = {"app": name}
 
         self.service_account = k8s.KubeServiceAccount(

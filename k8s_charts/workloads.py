@@ -33,7 +33,7 @@ from k8s_charts.web_workload import (
     WebWorkload,
     WritablePath,
 )
-from stacks.names import AwsNames, HealthPaths, K8sKeys, K8sNames, NodeGroups, PathPatterns, Ports
+from names import AwsNames, Ecr, HealthPaths, K8sKeys, K8sNames, NodeGroups, PathPatterns, Ports
 
 ALB_LOG_PREFIX = "alb"
 # TLS 1.3 + 1.2 only; the controller's default policy (ELBSecurityPolicy-2016-08) still allows TLS 1.0.
@@ -65,7 +65,7 @@ def image_uri(image: ImageConfig, *, account: str, region: str) -> str:
     first, _, rest = image.repository.partition("/")
     if rest and ("." in first or ":" in first or first == "localhost"):
         return image.reference
-    return f"{account}.dkr.ecr.{region}.amazonaws.com/{image.reference}"
+    return Ecr.image_uri(account=account, region=region, repository=image.repository, tag=image.tag)
 
 
 def pull_policy(image: str) -> str:
@@ -223,6 +223,7 @@ class WorkloadsChart(cdk8s.Chart):
             image=values.frontend_image,
             image_pull_policy=pull_policy(values.frontend_image),
             service_name=K8sNames.FRONTEND_SERVICE,
+            hpa_name=K8sNames.FRONTEND_HPA,
             ports=[NamedPort("http", Ports.FRONTEND_HTTP)],
             env=Env(values={"VITE_API_BASE_URL": PathPatterns.API_PREFIX, "VITE_ENV": "production"}),
             resources=resources_of(values.frontend_sizing),
@@ -254,7 +255,8 @@ class WorkloadsChart(cdk8s.Chart):
             image=values.backend_image,
             image_pull_policy=pull_policy(values.backend_image),
             service_name=K8sNames.BACKEND_SERVICE,
-            ports=[NamedPort("http", Ports.BACKEND_HTTP), NamedPort("metrics", Ports.BACKEND_METRICS)],
+            hpa_name=K8sNames.BACKEND_HPA,
+            ports=[NamedPort("http", Ports.BACKEND_HTTP), NamedPort(K8sNames.METRICS_PORT, Ports.BACKEND_METRICS)],
             env=Env(
                 values={"PORT": str(Ports.BACKEND_HTTP), "GIN_MODE": "release"},
                 secret_keys={

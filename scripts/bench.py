@@ -2,8 +2,8 @@
 and the test command; their ratios; and the synth's peak memory (all processes of the run together).
 
     make bench                       # 3 runs of each (synth, empty synth, make test), the release review
-    .venv/bin/python scripts/bench.py --review-only prod=cdk.out dev=cdk.out.dev   # only the review gate
-    .venv/bin/python scripts/bench.py --synth-runs 5 --test-runs 3 --json bench/results/latest.json
+    .venv/bin/python -m scripts.bench --review-only prod=cdk.out dev=cdk.out.dev   # only the review gate
+    .venv/bin/python -m scripts.bench --synth-runs 5 --test-runs 3 --json bench/results/latest.json
 
 The floor is aws-cdk-lib's defaults (its built-in CloudFormation validation runs in jsii for the empty
 app too); the full synth is `cdk synth` of app.py, which runs the same validation natively. On a shared
@@ -90,7 +90,7 @@ def review_seconds(env: str, assembly: Path, runs: int = 3) -> float:
     for _ in range(runs):
         start = time.perf_counter()
         result = subprocess.run(
-            [str(PYTHON), "scripts/offline_diff.py", "--env", env, "--assembly", str(assembly), "--color", "never"],
+            [str(PYTHON), "-m", "scripts.offline_diff", "--env", env, "--assembly", str(assembly), "--color", "never"],
             cwd=ROOT,
             env=ENV,
             capture_output=True,

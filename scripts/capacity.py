@@ -9,12 +9,11 @@ import argparse
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from config import ConfigError, load_config
+from fit.capacity import capacity, check_capacity, inventory_table, table
+from fit.inventory import pod_inventory
 
-from config import ConfigError, load_config  # noqa: E402
-from fit.capacity import capacity, check_capacity, inventory_table, table  # noqa: E402
-from fit.inventory import pod_inventory  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 BEGIN, END = "<!-- capacity:begin -->", "<!-- capacity:end -->"
 README = ROOT / "README.md"

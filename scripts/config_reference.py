@@ -3,9 +3,9 @@
 Every key with its prod and dev values, what is allowed (the schema's enum, range, pattern text) and
 its description. Keys of list items are written `eks.node_groups[].instance_type`, their values per item.
 
-    .venv/bin/python scripts/config_reference.py            # print the Markdown table
-    .venv/bin/python scripts/config_reference.py --check    # exit 1 if README.md's table is stale
-    .venv/bin/python scripts/config_reference.py --write    # rewrite it
+    .venv/bin/python -m scripts.config_reference            # print the Markdown table
+    .venv/bin/python -m scripts.config_reference --check    # exit 1 if README.md's table is stale
+    .venv/bin/python -m scripts.config_reference --write    # rewrite it
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from config import load_config
+from config.jsonschema import build
+from config.loader import EXTENDS
 
-from config import load_config  # noqa: E402
-from config.jsonschema import build  # noqa: E402
-from config.loader import EXTENDS  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 BEGIN, END = "<!-- config-reference:begin -->", "<!-- config-reference:end -->"
 MISSING = object()

@@ -1,8 +1,8 @@
 """Deploy plan of a synthesized assembly: waves, critical path, and estimated wall times.
 
     make deploy-plan ENV=prod                          # reads cdk.out and baseline/prod/
-    .venv/bin/python scripts/deploy_plan.py --assembly cdk.out --baseline baseline/prod
-    .venv/bin/python scripts/deploy_plan.py --assembly cdk.out --concurrency   # prints N only (make deploy)
+    .venv/bin/python -m scripts.deploy_plan --assembly cdk.out --baseline baseline/prod
+    .venv/bin/python -m scripts.deploy_plan --assembly cdk.out --concurrency   # prints N only (make deploy)
 
 - Stacks and their dependencies come from the assembly's manifest.json (what `cdk deploy` orders by).
 - A wave is the set of stacks whose dependencies all sit in earlier waves; `--concurrency` for

@@ -1,6 +1,6 @@
 """`make diagram`: the architecture picture, drawn from the synthesized cloud assembly (cdk.out).
 
-    python scripts/diagram.py --assembly cdk.out --out docs/architecture [--readme README.md]
+    python -m scripts.diagram --assembly cdk.out --out docs/architecture [--readme README.md]
 
 Writes `<out>.mmd` (Mermaid source) and `<out>.md` (the same in a fenced block, which GitHub renders);
 with `--readme`, also replaces the block between `<!-- architecture:begin -->` and

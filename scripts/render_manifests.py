@@ -6,7 +6,7 @@
   applies (platform, autoscaler, workloads, monitoring), read back from the synthesized templates;
   CloudFormation tokens (ARNs, endpoints) appear as TOKEN.
 
-    python scripts/render_manifests.py --env prod --out dist [--assembly cdk.out]
+    python -m scripts.render_manifests --env prod --out dist [--assembly cdk.out]
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import sys
 from pathlib import Path
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import cdk8s
 import yaml

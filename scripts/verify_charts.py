@@ -37,8 +37,6 @@ import kubernetes_validate.utils as kv
 import yaml
 from helm_python import _native
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from config import AppConfig, ConfigError, load_config
 from config.kubernetes import SUPPORTED_VERSIONS
 from scripts.applied_manifests import _flatten, applied_manifests

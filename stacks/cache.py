@@ -17,6 +17,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from config import AppConfig
+from names import Ports
 from stacks.base import TechLibStack
 from stacks.common import (
     DEPENDENT_REMOVAL,
@@ -25,7 +26,6 @@ from stacks.common import (
     log_retention,
     nag_acknowledge,
 )
-from stacks.names import Ports
 from stacks.network import NetworkStack
 
 # ElastiCache AUTH tokens: 16-128 printable characters without @, " or /. Letters and digits only,

@@ -22,10 +22,10 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from config import AppConfig
+from names import PathPatterns, Ports
 from stacks.base import TechLibStack
 from stacks.common import checkov_skip, nag_acknowledge
 from stacks.edge import EdgeStack
-from stacks.names import PathPatterns, Ports
 
 COMMENT = "Tech Library Management System CDN"
 ALB_ORIGIN_ID = "ALBOrigin"

@@ -25,13 +25,12 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from config import AppConfig
+from names import Regions
 from stacks.base import TechLibStack
 from stacks.common import checkov_skip, nag_acknowledge
 
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com"
-# The edge stack's region: CloudFront's WebACL and certificate exist only in us-east-1.
-EDGE_REGION = "us-east-1"
 # The role names `cdk bootstrap` creates: cdk-<qualifier>-<kind>-role-<account>-<region>.
 BOOTSTRAP_QUALIFIER = cdk.DefaultStackSynthesizer.DEFAULT_QUALIFIER
 # The bootstrap roles `cdk deploy` assumes. Not cfn-exec-role: only CloudFormation assumes that one.
@@ -209,7 +208,7 @@ class CicdStack(TechLibStack):
         )
         dr_regions = [config.backup.dr_region] if config.backup.dr_region else []
         # Every region the app deploys to: the deploy role must reach each region's bootstrap roles.
-        self.bootstrap_regions = list(dict.fromkeys([config.region, EDGE_REGION, *dr_regions]))
+        self.bootstrap_regions = list(dict.fromkeys([config.region, Regions.CLOUDFRONT, *dr_regions]))
         self.github = GithubOidcAccess(self, "Github", config=config, regions=self.bootstrap_regions)
         self.images = ImageRepositories(self, "Images", config=config)
         self.frontend_repository = self.images.frontend

@@ -21,6 +21,7 @@ from constructs import Construct
 
 from config import AppConfig
 from config.aurora import engine_version_attribute
+from names import Ports
 from stacks.base import TechLibStack
 from stacks.common import (
     DEPENDENT_REMOVAL,
@@ -29,7 +30,6 @@ from stacks.common import (
     log_retention,
     nag_acknowledge,
 )
-from stacks.names import Ports
 from stacks.network import NetworkStack
 
 PERFORMANCE_INSIGHTS_RETENTION = {

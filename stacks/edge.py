@@ -20,11 +20,11 @@ from constructs import Construct
 
 from config import AppConfig
 from config.schema import WafConfig
+from names import Regions
 from stacks.base import TechLibStack
 from stacks.common import allow_log_groups_to_use_key, log_retention
 
 # CloudFront reads WebACLs (scope CLOUDFRONT) and viewer certificates from this region only.
-CLOUDFRONT_REGION = "us-east-1"
 
 # (rule name, priority, managed rule group, metric name) as the seed lists them.
 MANAGED_RULE_GROUPS = (
@@ -98,7 +98,7 @@ class EdgeStack(TechLibStack):
             scope,
             id_,
             config=config,
-            region=CLOUDFRONT_REGION,
+            region=Regions.CLOUDFRONT,
             description="tech-lib edge (us-east-1): CloudFront WebACL, WAF logs, CloudFront certificate",
             **kwargs,
         )

@@ -18,8 +18,8 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from config import AppConfig
+from names import Ports
 from stacks.base import TechLibStack
-from stacks.names import Ports
 from stacks.network import NetworkStack
 
 # EFS has no SNAPSHOT deletion policy in CloudFormation; the backup plan's recovery points are its snapshots.

@@ -54,14 +54,15 @@ from constructs import Construct, IConstruct
 from config import AppConfig
 from k8s_charts import monitoring as charts
 from k8s_charts import prometheus_config as prom
+from k8s_charts.helm import HelmRelease
+from names import AwsNames, K8sNames, NodeGroups, Regions
 from stacks.base import TechLibStack
 from stacks.common import allow_log_groups_to_use_key, log_retention, nag_acknowledge
 from stacks.constructs.eks_addons import ADDON_VERSIONS
+from stacks.constructs.eks_controllers import HELM_TIMEOUT
 from stacks.constructs.pod_identity import PodIdentityRole
-from stacks.names import AwsNames, K8sNames, NodeGroups
 
 CLOUDWATCH_ADDON = "amazon-cloudwatch-observability"
-HELM_TIMEOUT = cdk.Duration.minutes(15)
 # The construct id aws-cdk-lib gives the singleton Lambda behind every AwsCustomResource of a stack.
 LOOKUP_HANDLER_ID = "AWS679f53fac002430cb0da5b7982bd2287"
 LAMBDA_BASIC_EXECUTION = "arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
@@ -640,9 +641,7 @@ class MonitoringStack(TechLibStack):
         # The agent creates a missing log group itself (without retention or key): ours must exist first.
         self.cloudwatch_addon.node.add_dependency(*self.log_groups.values())
 
-    def _helm(
-        self, id_: str, cluster: eks.ICluster, release: charts.HelmRelease, values: dict[str, Any]
-    ) -> eks.HelmChart:
+    def _helm(self, id_: str, cluster: eks.ICluster, release: HelmRelease, values: dict[str, Any]) -> eks.HelmChart:
         return eks.HelmChart(
             self,
             id_,
@@ -670,7 +669,7 @@ class CdnOutputs(Protocol):
 class EdgeMonitoringStack(TechLibStack):
     """The CloudFront 5xxErrorRate alarm, in us-east-1 where CloudFront's metrics are."""
 
-    REGION = "us-east-1"
+    REGION = Regions.CLOUDFRONT
 
     def __init__(self, scope: Construct, id_: str, *, config: AppConfig, cdn: CdnOutputs, **kwargs: Any) -> None:
         super().__init__(

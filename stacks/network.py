@@ -18,9 +18,9 @@ from constructs import Construct
 
 from config import AppConfig
 from config.schema import NetworkConfig
+from names import Ports
 from stacks.base import TechLibStack
 from stacks.common import allow_log_groups_to_use_key, log_retention
-from stacks.names import Ports
 
 # Subnet group name -> (config field, subnet type). The names become the subnet construct ids.
 SUBNET_GROUPS: dict[str, tuple[str, ec2.SubnetType]] = {

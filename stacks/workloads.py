@@ -44,11 +44,11 @@ from k8s_charts.workloads import (
     alb_log_bucket_name,
     issues_alb_certificate,
 )
+from names import K8sNames
 from stacks.base import TechLibStack
 from stacks.common import checkov_skip, nag_acknowledge
 from stacks.constructs.eks_controllers import secret_reader_statements
 from stacks.constructs.pod_identity import PodIdentityRole
-from stacks.names import K8sNames
 from stacks.network import NetworkStack
 
 # The ALB sets its status a minute or two after the Ingress is applied; allow for a slow first create.

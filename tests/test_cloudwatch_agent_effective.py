@@ -20,7 +20,7 @@ import yaml
 
 from config import load_config
 from k8s_charts import monitoring as charts
-from stacks.names import NodeGroups
+from names import NodeGroups
 
 CHART = "amazon-cloudwatch-observability"
 # The chart source: a git clone of aws-observability/helm-charts (tags amazon-cloudwatch-observability-<v>).

@@ -127,5 +127,5 @@ def test_the_cli_names_a_missing_assembly(tmp_path: Path) -> None:
 def test_the_makefile_sizes_concurrency_from_the_plan() -> None:
     makefile = (ROOT / "Makefile").read_text()
     deploy = makefile.split("\ndeploy:", 1)[1].split("\n\n", 1)[0]
-    assert "deploy_plan.py --assembly cdk.out --concurrency" in deploy
+    assert "-m scripts.deploy_plan --assembly cdk.out --concurrency" in deploy
     assert "--concurrency $$concurrency" in deploy and "--progress events" in deploy

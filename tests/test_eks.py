@@ -15,13 +15,13 @@ from aws_cdk.assertions import Annotations, Match, Template
 
 from config import load_config
 from config.kubernetes import SUPPORTED_VERSIONS
+from k8s_charts.helm import HelmRelease
 from scripts.applied_manifests import applied_manifests, manifest_payloads
 from stacks.constructs.eks_controllers import (
     ALB_CONTROLLER_POLICY,
     AWS_LOAD_BALANCER_CONTROLLER,
     EXTERNAL_SECRETS,
     METRICS_SERVER,
-    HelmRelease,
 )
 from stacks.constructs.eks_node_group import SYSCTL_FLOORS
 from stacks.eks import EksStack, support_warning

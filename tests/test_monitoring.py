@@ -12,8 +12,8 @@ from aws_cdk.assertions import Match, Template
 
 from k8s_charts import monitoring as charts
 from k8s_charts import prometheus_config as prom
+from names import AwsNames
 from scripts.applied_manifests import applied_manifests, manifest_payloads
-from stacks.names import AwsNames
 from tests.conftest import Synthesized
 from tests.test_prometheus_config import SEED_APISERVER_RELABEL, SEED_POD_RELABELS, SEED_RULES
 

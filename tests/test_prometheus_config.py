@@ -14,7 +14,7 @@ import yaml
 
 from config import load_config
 from k8s_charts import prometheus_config as prom
-from stacks.names import K8sNames, Ports
+from names import K8sNames, Ports
 
 APP_NAMESPACE = "tech-lib"
 

@@ -25,8 +25,8 @@ from k8s_charts.workloads import (
     issues_alb_certificate,
     pull_policy,
 )
+from names import AwsNames, HealthPaths, K8sNames, PathPatterns, Ports
 from scripts.render_manifests import render, render_assembly
-from stacks.names import AwsNames, HealthPaths, K8sNames, PathPatterns, Ports
 from tests.conftest import ROOT, Synthesized
 
 Manifest = list[dict[str, Any]]

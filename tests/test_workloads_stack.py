@@ -14,12 +14,12 @@ from aws_cdk.assertions import Match, Template
 import app as techlib_app
 from config import load_config
 from k8s_charts.workloads import ALB_LOG_PREFIX
+from names import K8sNames
 from scripts import deploy_plan
 from scripts.applied_manifests import _flatten, applied_manifests, manifest_payloads
 from stacks.cache import CacheStack
 from stacks.database import DatabaseStack
 from stacks.eks import EksStack
-from stacks.names import K8sNames
 from stacks.network import NetworkStack
 from stacks.workloads import ALB_HOSTNAME_JSON_PATH, WorkloadsStack
 from tests.conftest import Synthesized, new_app

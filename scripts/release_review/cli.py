@@ -1,8 +1,8 @@
 """`make diff`: review cdk.out against the committed baseline, offline, and fail on every danger.
 
-    python scripts/offline_diff.py --env prod                 # review cdk.out against baseline/prod/
-    python scripts/offline_diff.py --env prod --update        # `make baseline`: refresh baseline/prod/
-    python scripts/offline_diff.py --env prod --baseline-ref origin/main   # against main's baseline
+    python -m scripts.offline_diff --env prod                 # review cdk.out against baseline/prod/
+    python -m scripts.offline_diff --env prod --update        # `make baseline`: refresh baseline/prod/
+    python -m scripts.offline_diff --env prod --baseline-ref origin/main   # against main's baseline
 
 Per stack, the CDK's own diff engine (`@aws-cdk/cloudformation-diff`) computes the change, its
 replacement impact and the IAM and security-group changes, printed as `cdk diff` prints them. On top,
@@ -27,7 +27,6 @@ from scripts.release_review.model import Finding
 
 
 def _stack_prefix(env: str) -> str:
-    sys.path.insert(0, str(ROOT))
     from config import ConfigError, load_config  # noqa: PLC0415 - only the stack-name prefix is needed
 
     try:

@@ -10,6 +10,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from fit import platform_values
+from names import K8sNames
 from stacks.common import nag_acknowledge
 from stacks.constructs.pod_identity import PodIdentityRole
 
@@ -55,7 +56,7 @@ class EksAddons(Construct):
             "VpcCniRole",
             cluster=cluster,
             cluster_name=cluster_name,
-            namespace="kube-system",
+            namespace=K8sNames.KUBE_SYSTEM_NAMESPACE,
             service_account="aws-node",
             description="Amazon VPC CNI (aws-node): manages pod ENIs and IPs",
             associate=False,
@@ -72,7 +73,7 @@ class EksAddons(Construct):
             "EbsCsiDriverRole",
             cluster=cluster,
             cluster_name=cluster_name,
-            namespace="kube-system",
+            namespace=K8sNames.KUBE_SYSTEM_NAMESPACE,
             service_account="ebs-csi-controller-sa",
             description="Amazon EBS CSI driver controller: creates, attaches and snapshots EBS volumes",
             associate=False,
@@ -94,7 +95,7 @@ class EksAddons(Construct):
             "EfsCsiDriverRole",
             cluster=cluster,
             cluster_name=cluster_name,
-            namespace="kube-system",
+            namespace=K8sNames.KUBE_SYSTEM_NAMESPACE,
             service_account=EFS_CSI_CONTROLLER_SERVICE_ACCOUNT,
             description="Amazon EFS CSI driver controller: creates and deletes EFS access points for volumes",
             associate=False,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,23 +26,14 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct, IDependable
 
 from fit import platform_values
+from k8s_charts import cluster_autoscaler
+from k8s_charts.helm import HelmRelease
+from names import K8sNames
 from stacks.common import checkov_skip, nag_acknowledge
 from stacks.constructs.pod_identity import PodIdentityRole
 
 # Longest wait the kubectl handler allows: a chart's webhook must be serving before the next object lands.
 HELM_TIMEOUT = cdk.Duration.minutes(15)
-
-
-@dataclass(frozen=True)
-class HelmRelease:
-    """A pinned chart and where it is installed."""
-
-    chart: str
-    repository: str
-    version: str
-    namespace: str
-    release: str
-    service_account: str | None = None
 
 
 AWS_LOAD_BALANCER_CONTROLLER = HelmRelease(
@@ -52,7 +42,7 @@ AWS_LOAD_BALANCER_CONTROLLER = HelmRelease(
     # controller v3.2.2; published in https://aws.github.io/eks-charts/index.yaml (aws/eks-charts gh-pages,
     # entry aws-load-balancer-controller-3.2.2.tgz, appVersion v3.2.2).
     version="3.2.2",
-    namespace="kube-system",
+    namespace=K8sNames.KUBE_SYSTEM_NAMESPACE,
     release="aws-load-balancer-controller",
     service_account="aws-load-balancer-controller",
 )
@@ -62,7 +52,7 @@ METRICS_SERVER = HelmRelease(
     # metrics-server v0.8.0; published in https://kubernetes-sigs.github.io/metrics-server/index.yaml
     # (kubernetes-sigs/metrics-server gh-pages: release asset metrics-server-helm-chart-3.13.0/metrics-server-3.13.0.tgz).
     version="3.13.0",
-    namespace="kube-system",
+    namespace=K8sNames.KUBE_SYSTEM_NAMESPACE,
     release="metrics-server",
 )
 EXTERNAL_SECRETS = HelmRelease(
@@ -75,8 +65,6 @@ EXTERNAL_SECRETS = HelmRelease(
     release="external-secrets",
     service_account="external-secrets",
 )
-CLUSTER_AUTOSCALER_NAMESPACE = "kube-system"
-CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler"
 
 # The AWS Load Balancer Controller's published policy (docs/install/iam_policy.json of the release above).
 ALB_CONTROLLER_POLICY = Path(__file__).parent / "policies" / "aws-load-balancer-controller-v3.2.2.json"
@@ -279,8 +267,8 @@ class PlatformControllers(Construct):
             "ClusterAutoscalerRole",
             cluster=cluster,
             cluster_name=cluster_name,
-            namespace=CLUSTER_AUTOSCALER_NAMESPACE,
-            service_account=CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
+            namespace=cluster_autoscaler.NAMESPACE,
+            service_account=cluster_autoscaler.SERVICE_ACCOUNT,
             description="Cluster Autoscaler: resizes this cluster's managed node groups",
         )
         for statement in cluster_autoscaler_statements(

@@ -6,6 +6,7 @@ the Prometheus scrape targets import these, so the layers cannot drift apart.
 
 from __future__ import annotations
 
+from config.edge import CLOUDFRONT_REGION
 from config.schema import SPOT_APP_NODE_GROUP, EksConfig
 
 
@@ -41,6 +42,7 @@ class K8sNames:
     POSTGRES_EXPORTER = "postgres-exporter"
     REDIS_EXPORTER = "redis-exporter"
     METRICS_PORT = "metrics"  # the port name of backend-service's 9090 and of each exporter's Service
+    KUBE_SYSTEM_NAMESPACE = "kube-system"  # the EKS add-ons, the AWS controllers and the cluster autoscaler
     MONITORING_NAMESPACE = "monitoring"
     PROMETHEUS_SERVER = "prometheus-server"
     ALERTMANAGER = "alertmanager"
@@ -86,6 +88,13 @@ class AwsNames:
 
         The CloudWatch alarms look the ALB up by this name, so the Ingress must set it."""
         return f"{resource_prefix}-alb"
+
+
+class Regions:
+    """Fixed regions (the configuration's own region is `config.region`)."""
+
+    # The edge stack (WebACL, certificate), the CloudFront alarms and the CDK bootstrap it needs.
+    CLOUDFRONT = CLOUDFRONT_REGION
 
 
 class HealthPaths:
