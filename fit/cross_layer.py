@@ -29,7 +29,7 @@ import cdk8s
 
 from config import AppConfig, ConfigError
 from k8s_charts import cluster_autoscaler as ca
-from k8s_charts import monitoring
+from k8s_charts import exporters, monitoring, prometheus
 from k8s_charts import workloads as app
 from k8s_charts.platform import AppSecretsChart, AppSecretsValues
 from stacks.names import K8sKeys, K8sNames, NodeGroups
@@ -65,7 +65,7 @@ class Layers:
     alb_to_node_ports: frozenset[int]
     node_volume_types: frozenset[str]
     zones: tuple[str, ...]
-    kube_state_metrics_port: int = monitoring.KUBE_STATE_METRICS_PORT
+    kube_state_metrics_port: int = prometheus.KUBE_STATE_METRICS_PORT
 
     def of_kind(self, kind: str) -> list[Mapping[str, Any]]:
         return [o for o in self.objects if o.get("kind") == kind]
@@ -90,11 +90,11 @@ def render_objects(config: AppConfig) -> tuple[dict[str, Any], ...]:
                 config, alb_log_bucket=_PLACEHOLDER, alb_security_group_ids=(_PLACEHOLDER,), certificate_arn=None
             ),
         ),
-        monitoring.ExportersChart(
+        exporters.ExportersChart(
             charts,
             "exporters",
             namespace=config.workloads.namespace,
-            placement=monitoring.ExporterPlacement(node_labels=system),
+            placement=exporters.ExporterPlacement(node_labels=system),
         ),
         ca.ClusterAutoscalerChart(
             charts,
@@ -130,14 +130,14 @@ def layers(config: AppConfig, *, alb_to_node_ports: Iterable[int]) -> Layers:
     placement = monitoring.MonitoringPlacement(node_selector=system)
     return Layers(
         objects=render_objects(config),
-        prometheus_values=monitoring.prometheus_values(
+        prometheus_values=prometheus.prometheus_values(
             app_namespace=config.workloads.namespace,
             max_connections=config.database.max_connections,
             topic_arn=_PLACEHOLDER,
             region=config.region,
             placement=placement,
         ),
-        adapter_values=monitoring.adapter_values(placement=placement),
+        adapter_values=prometheus.adapter_values(placement=placement),
         alb_to_node_ports=frozenset(alb_to_node_ports),
         node_volume_types=frozenset(group.volume_type for group in config.eks.node_groups),
         zones=tuple(config.network.availability_zones),

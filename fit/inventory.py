@@ -17,8 +17,8 @@ from typing import Any, Literal
 from config import AppConfig, ConfigError
 from config.schema import NodeGroupConfig
 from fit import platform_values, sizing
+from k8s_charts import cloudwatch_agent, exporters, grafana, monitoring, prometheus
 from k8s_charts import cluster_autoscaler as ca
-from k8s_charts import monitoring
 from k8s_charts import workloads as app
 from k8s_charts.web_workload import Autoscaling, Resources
 from stacks.names import K8sNames, NodeGroups
@@ -293,21 +293,21 @@ class PlatformValues:
             coredns=platform_values.coredns_configuration(node_selector=system),
             ebs_csi=platform_values.ebs_csi_configuration(node_selector=system),
             efs_csi=platform_values.efs_csi_configuration(node_selector=system),
-            cloudwatch=monitoring.cloudwatch_addon_configuration(
+            cloudwatch=cloudwatch_agent.cloudwatch_addon_configuration(
                 resource_prefix=config.resource_prefix,
                 cluster_name=config.eks.cluster_name,
                 region=config.region,
                 node_selector=system,
             ),
-            prometheus=monitoring.prometheus_values(
+            prometheus=prometheus.prometheus_values(
                 app_namespace=config.workloads.namespace,
                 max_connections=config.database.max_connections,
                 topic_arn=_PLACEHOLDER,
                 region=config.region,
                 placement=placement,
             ),
-            adapter=monitoring.adapter_values(placement=placement),
-            grafana=monitoring.grafana_values(
+            adapter=prometheus.adapter_values(placement=placement),
+            grafana=grafana.grafana_values(
                 app_namespace=config.workloads.namespace,
                 max_connections=config.database.max_connections,
                 placement=placement,
@@ -510,8 +510,8 @@ def inventory_from_values(config: AppConfig, values: PlatformValues) -> tuple[Po
                 name=name,
                 namespace=config.workloads.namespace,
                 source=f"{config.resource_prefix}-exporters",
-                replicas=monitoring.EXPORTER_REPLICAS,
-                resources=monitoring.EXPORTER_RESOURCES,
+                replicas=exporters.EXPORTER_REPLICAS,
+                resources=exporters.EXPORTER_RESOURCES,
                 selector=system,
             )
             for name in (K8sNames.POSTGRES_EXPORTER, K8sNames.REDIS_EXPORTER)

@@ -52,6 +52,7 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct, IConstruct
 
 from config import AppConfig
+from k8s_charts import cloudwatch_agent, exporters, grafana, prometheus
 from k8s_charts import monitoring as charts
 from k8s_charts import prometheus_config as prom
 from stacks.base import TechLibStack
@@ -453,7 +454,7 @@ class MonitoringStack(TechLibStack):
         removal = cdk.RemovalPolicy.RETAIN if self.config.is_production else cdk.RemovalPolicy.DESTROY
         return {
             app: self._encrypted_log_group(
-                f"{app.capitalize()}LogGroup", charts.app_log_group(self.prefix, app), removal
+                f"{app.capitalize()}LogGroup", cloudwatch_agent.app_log_group(self.prefix, app), removal
             )
             for app in (K8sNames.BACKEND, K8sNames.FRONTEND)
         }
@@ -461,7 +462,7 @@ class MonitoringStack(TechLibStack):
     def _allow_log_groups_to_use_key(self) -> None:
         allow_log_groups_to_use_key(
             self.key,
-            log_groups=[charts.app_log_group(self.prefix, "*"), LOOKUP_LOG_GROUP.format(prefix=self.prefix)],
+            log_groups=[cloudwatch_agent.app_log_group(self.prefix, "*"), LOOKUP_LOG_GROUP.format(prefix=self.prefix)],
             sid="AllowMonitoringLogGroups",
         )
 
@@ -507,7 +508,7 @@ class MonitoringStack(TechLibStack):
             "Prometheus",
             cluster,
             charts.PROMETHEUS_CHART,
-            charts.prometheus_values(
+            prometheus.prometheus_values(
                 app_namespace=app_namespace,
                 max_connections=config.database.max_connections,
                 topic_arn=self.alarm_topic.topic_arn,
@@ -521,7 +522,7 @@ class MonitoringStack(TechLibStack):
             "PrometheusAdapter",
             cluster,
             charts.PROMETHEUS_ADAPTER_CHART,
-            charts.adapter_values(placement=placement),
+            prometheus.adapter_values(placement=placement),
         )
         self.prometheus_adapter.node.add_dependency(self.prometheus)
 
@@ -568,10 +569,10 @@ class MonitoringStack(TechLibStack):
             self,
             "GrafanaAdminSecretSync",
             cluster=cluster,
-            manifest=charts.GrafanaAdminSecretChart(
+            manifest=grafana.GrafanaAdminSecretChart(
                 k8s_app,
                 f"{self.prefix}-grafana-admin",
-                values=charts.GrafanaAdminSecretValues(
+                values=grafana.GrafanaAdminSecretValues(
                     region=self.region, secret_arn=self.grafana_admin_secret.secret_arn
                 ),
             ).to_json(),
@@ -582,7 +583,7 @@ class MonitoringStack(TechLibStack):
             "Grafana",
             cluster,
             charts.GRAFANA_CHART,
-            charts.grafana_values(
+            grafana.grafana_values(
                 app_namespace=app_namespace, max_connections=config.database.max_connections, placement=placement
             ),
         )
@@ -592,11 +593,11 @@ class MonitoringStack(TechLibStack):
             self,
             "Exporters",
             cluster=cluster,
-            manifest=charts.ExportersChart(
+            manifest=exporters.ExportersChart(
                 k8s_app,
                 f"{self.prefix}-exporters",
                 namespace=app_namespace,
-                placement=charts.ExporterPlacement(node_labels=system_labels),
+                placement=exporters.ExporterPlacement(node_labels=system_labels),
             ).to_json(),
         )
         # The namespace, and the Secrets/ConfigMap the exporters read, are the EKS platform's.
@@ -629,7 +630,7 @@ class MonitoringStack(TechLibStack):
             resolve_conflicts="OVERWRITE",
             pod_identity_associations=[self.cloudwatch_agent_role.addon_association],
             configuration_values=json.dumps(
-                charts.cloudwatch_addon_configuration(
+                cloudwatch_agent.cloudwatch_addon_configuration(
                     resource_prefix=self.prefix,
                     cluster_name=cluster_name,
                     region=self.region,
