@@ -322,6 +322,51 @@ def verify_release(
     return report
 
 
+def installed_crds(
+    located: Mapping[Release, Path], *, kubernetes_version: str
+) -> tuple[dict[tuple[str, str], Mapping[str, Any]], set[str]]:
+    """The CRDs every chart installs (and their API versions), so a chart's custom resources of another chart's CRD validate too."""
+    all_crds: dict[tuple[str, str], Mapping[str, Any]] = {}
+    extra_api_versions: set[str] = set()
+    for release, source in located.items():
+        renderer = Renderer(source, release, kube_version=kubernetes_version, api_versions=[])
+        chart = renderer.load()
+        try:
+            chart_crds = [
+                doc for crd in chart.crds for doc in yaml.safe_load_all(crd.get("data", "")) if isinstance(doc, dict)
+            ]
+        finally:
+            chart.close()
+        try:
+            found = crd_schemas([*renderer.render(release.values), *chart_crds])
+        except Exception:  # verify_release reports the failure
+            found = {}
+        all_crds.update(found)
+        extra_api_versions.update(api for api, _ in found)
+        extra_api_versions.update(f"{api}/{kind}" for api, kind in found)
+    return all_crds, extra_api_versions
+
+
+def print_reports(reports: Sequence[Report]) -> tuple[int, int]:
+    """Print every report, by stack and release; the numbers of failed and skipped releases."""
+    failed = skipped = 0
+    for report in sorted(reports, key=lambda r: (r.release.stack, r.release.release)):
+        r = report.release
+        head = f"{r.stack} {r.release} ({r.chart} {r.version}, {r.namespace})"
+        if report.skipped:
+            skipped += 1
+            print(f"SKIPPED {head}: {report.skipped}")
+            continue
+        status = "FAIL" if report.findings else "ok"
+        failed += bool(report.findings)
+        print(f"{status:7} {head}: {report.objects} objects from {report.source}")
+        for note in report.notes:
+            print(f"          - {note}")
+        for finding in report.findings:
+            print(f"          ! {finding}")
+    return failed, skipped
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--env", default="prod")
@@ -361,25 +406,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 1 if args.require_all else 0
 
-    # The CRDs every chart installs, so a chart's custom resources of another chart's CRD validate too.
-    all_crds: dict[tuple[str, str], Mapping[str, Any]] = {}
-    extra_api_versions: set[str] = set()
-    for release, source in located.items():
-        renderer = Renderer(source, release, kube_version=kubernetes_version, api_versions=[])
-        chart = renderer.load()
-        try:
-            chart_crds = [
-                doc for crd in chart.crds for doc in yaml.safe_load_all(crd.get("data", "")) if isinstance(doc, dict)
-            ]
-        finally:
-            chart.close()
-        try:
-            found = crd_schemas([*renderer.render(release.values), *chart_crds])
-        except Exception:  # reported by verify_release below
-            found = {}
-        all_crds.update(found)
-        extra_api_versions.update(api for api, _ in found)
-        extra_api_versions.update(f"{api}/{kind}" for api, kind in found)
+    all_crds, extra_api_versions = installed_crds(located, kubernetes_version=kubernetes_version)
     api_versions = cluster_api_versions(kubernetes_version, extra_api_versions)
 
     inventory, inventory_line = load_inventory(config)
@@ -398,21 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 inventory=inventory,
             )
         )
-    failed = skipped = 0
-    for report in sorted(reports, key=lambda r: (r.release.stack, r.release.release)):
-        r = report.release
-        head = f"{r.stack} {r.release} ({r.chart} {r.version}, {r.namespace})"
-        if report.skipped:
-            skipped += 1
-            print(f"SKIPPED {head}: {report.skipped}")
-            continue
-        status = "FAIL" if report.findings else "ok"
-        failed += bool(report.findings)
-        print(f"{status:7} {head}: {report.objects} objects from {report.source}")
-        for note in report.notes:
-            print(f"          - {note}")
-        for finding in report.findings:
-            print(f"          ! {finding}")
+    failed, skipped = print_reports(reports)
     verified = len(reports) - skipped
     print(
         f"verify-charts: {verified - failed} of {len(reports)} releases passed, {failed} failed, {skipped} SKIPPED (not verified)"
