@@ -15,8 +15,8 @@ from cdk8s_plus_36 import k8s
 from constructs import Construct
 
 from fit import sizing
-from k8s_charts.monitoring import NOBODY
 from k8s_charts.network_policies import metrics_only_from_monitoring
+from k8s_charts.security import NOBODY, restricted_container, restricted_pod
 from k8s_charts.web_workload import checkov_skip_annotations
 from stacks.names import K8sKeys, K8sNames, Ports
 
@@ -87,16 +87,7 @@ class Exporter(Construct):
             readiness_probe=k8s.Probe(
                 http_get=k8s.HttpGetAction(path="/", port=probe_port), period_seconds=10, timeout_seconds=5
             ),
-            security_context=k8s.SecurityContext(
-                run_as_non_root=True,
-                run_as_user=NOBODY,
-                run_as_group=NOBODY,
-                allow_privilege_escalation=False,
-                read_only_root_filesystem=True,
-                privileged=False,
-                capabilities=k8s.Capabilities(drop=["ALL"]),
-                seccomp_profile=k8s.SeccompProfile(type="RuntimeDefault"),
-            ),
+            security_context=restricted_container(uid=NOBODY, gid=NOBODY),
             volume_mounts=list(volume_mounts) or None,
         )
         self.deployment = k8s.KubeDeployment(
@@ -114,14 +105,8 @@ class Exporter(Construct):
                     spec=k8s.PodSpec(
                         service_account_name=name,
                         automount_service_account_token=False,
-                        security_context=k8s.PodSecurityContext(
-                            run_as_non_root=True,
-                            run_as_user=NOBODY,
-                            run_as_group=NOBODY,
-                            # Mounted Secret files belong to this group, so the exporter can read them.
-                            fs_group=NOBODY,
-                            seccomp_profile=k8s.SeccompProfile(type="RuntimeDefault"),
-                        ),
+                        # Mounted Secret files belong to fs_group, so the exporter can read them.
+                        security_context=restricted_pod(uid=NOBODY, gid=NOBODY, fs_group=NOBODY),
                         node_selector=dict(placement.node_labels) or None,
                         tolerations=[
                             k8s.Toleration(key=key, operator="Equal", value=value, effect=effect)

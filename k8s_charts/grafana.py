@@ -20,10 +20,9 @@ from k8s_charts.external_secrets import SecretKey, aws_secret_store, external_se
 from k8s_charts.monitoring import (
     SECRET_STORE,
     MonitoringPlacement,
-    restricted_container_security_context,
-    restricted_pod_security_context,
 )
 from k8s_charts.prometheus import PROMETHEUS_URL
+from k8s_charts.security import restricted_container_security_context, restricted_pod_security_context
 from stacks.names import K8sNames, Ports
 
 # Grafana's admin Secret keys (the chart's defaults for admin.userKey / admin.passwordKey).

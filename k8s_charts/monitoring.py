@@ -1,10 +1,10 @@
-"""The in-cluster monitoring stack's shared pieces: the namespace, placement, security contexts and pinned charts.
+"""The in-cluster monitoring stack's shared pieces: the namespace, the placement and the pinned charts.
 
 The monitoring objects are split by component:
 - here: `MonitoringNamespaceChart` (the `monitoring` namespace and the encrypted gp3 StorageClass that
   Prometheus and Alertmanager keep their data on; the cluster has no default StorageClass), the
-  placement on system-nodes, the PSS "restricted" security contexts given to the charts through their
-  values, and the pinned Helm releases (downloaded by the kubectl handler at deploy time);
+  placement on system-nodes, and the pinned Helm releases (downloaded by the kubectl handler at deploy
+  time);
 - k8s_charts/exporters.py: the design's `postgres-exporter` (9187) and `redis-exporter` (9121);
 - k8s_charts/prometheus.py: prometheus-community/prometheus (with Alertmanager publishing to SNS) and
   prometheus-adapter;
@@ -12,7 +12,7 @@ The monitoring objects are split by component:
 - k8s_charts/cloudwatch_agent.py: the amazon-cloudwatch-observability add-on's agent configuration.
 
 Every pod of ours satisfies the Pod Security Standards "restricted" profile; the charts are given the
-same security contexts through their values.
+same security contexts (k8s_charts/security.py) through their values.
 """
 
 from __future__ import annotations
@@ -34,31 +34,6 @@ MONITORING_PSS_ENFORCE = "baseline"
 MONITORING_PSS_AUDIT = "restricted"
 STORAGE_CLASS = "monitoring-gp3"
 SECRET_STORE = "aws-secrets-manager"
-NOBODY = 65534
-SECCOMP_RUNTIME_DEFAULT = {"type": "RuntimeDefault"}
-
-
-def restricted_container_security_context(*, read_only_root: bool = True) -> dict[str, Any]:
-    """A container security context meeting PSS "restricted", as Helm values (camelCase)."""
-    return {
-        "allowPrivilegeEscalation": False,
-        "readOnlyRootFilesystem": read_only_root,
-        "runAsNonRoot": True,
-        "capabilities": {"drop": ["ALL"]},
-        "seccompProfile": SECCOMP_RUNTIME_DEFAULT,
-    }
-
-
-def restricted_pod_security_context(uid: int = NOBODY, *, fs_group: bool = True) -> dict[str, Any]:
-    context: dict[str, Any] = {
-        "runAsNonRoot": True,
-        "runAsUser": uid,
-        "runAsGroup": uid,
-        "seccompProfile": SECCOMP_RUNTIME_DEFAULT,
-    }
-    if fs_group:
-        context["fsGroup"] = uid
-    return context
 
 
 @dataclass(frozen=True)

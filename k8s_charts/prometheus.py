@@ -15,9 +15,8 @@ from k8s_charts import prometheus_config as prom
 from k8s_charts.monitoring import (
     STORAGE_CLASS,
     MonitoringPlacement,
-    restricted_container_security_context,
-    restricted_pod_security_context,
 )
+from k8s_charts.security import restricted_container_security_context, restricted_pod_security_context
 from stacks.names import K8sNames, Ports
 
 PROMETHEUS_RETENTION = "15d"
