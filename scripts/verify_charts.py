@@ -46,7 +46,9 @@ from scripts.chart_render import (
     Release,
     Renderer,
     cluster_api_versions,
+    crd_schemas,
     helm_releases,
+    installed_crds,
     key_in_defaults,
     locate_chart,
     raw_values_files,
@@ -69,20 +71,6 @@ class Report:
 
 
 # --- checks ----------------------------------------------------------------------------------------
-
-
-def crd_schemas(objects: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
-    """(apiVersion, kind) -> openAPIV3Schema of every served version of the CRDs among these objects."""
-    schemas: dict[tuple[str, str], dict[str, Any]] = {}
-    for obj in objects:
-        if obj.get("kind") != "CustomResourceDefinition":
-            continue
-        spec = obj["spec"]
-        for version in spec.get("versions", []):
-            if version.get("served", True) and "schema" in version:
-                key = (f"{spec['group']}/{version['name']}", spec["names"]["kind"])
-                schemas[key] = version["schema"]["openAPIV3Schema"]
-    return schemas
 
 
 def validate_object(
@@ -320,31 +308,6 @@ def verify_release(
     if inventory is not None:
         report.findings += compare_pods(release, rendered_pods(objects), inventory)
     return report
-
-
-def installed_crds(
-    located: Mapping[Release, Path], *, kubernetes_version: str
-) -> tuple[dict[tuple[str, str], Mapping[str, Any]], set[str]]:
-    """The CRDs every chart installs (and their API versions), so a chart's custom resources of another chart's CRD validate too."""
-    all_crds: dict[tuple[str, str], Mapping[str, Any]] = {}
-    extra_api_versions: set[str] = set()
-    for release, source in located.items():
-        renderer = Renderer(source, release, kube_version=kubernetes_version, api_versions=[])
-        chart = renderer.load()
-        try:
-            chart_crds = [
-                doc for crd in chart.crds for doc in yaml.safe_load_all(crd.get("data", "")) if isinstance(doc, dict)
-            ]
-        finally:
-            chart.close()
-        try:
-            found = crd_schemas([*renderer.render(release.values), *chart_crds])
-        except Exception:  # verify_release reports the failure
-            found = {}
-        all_crds.update(found)
-        extra_api_versions.update(api for api, _ in found)
-        extra_api_versions.update(f"{api}/{kind}" for api, kind in found)
-    return all_crds, extra_api_versions
 
 
 def print_reports(reports: Sequence[Report]) -> tuple[int, int]:

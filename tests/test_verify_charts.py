@@ -160,7 +160,7 @@ def test_crd_schemas_validate_our_custom_resources() -> None:
             ],
         },
     }
-    crds = vc.crd_schemas([crd])
+    crds = render.crd_schemas([crd])
     good = {"apiVersion": "example.io/v1", "kind": "Thing", "metadata": {"name": "t"}, "spec": {"size": 1}}
     bad = {**good, "spec": {"size": "big"}}
     assert vc.validate_object(good, kubernetes_version="1.36", crds=crds) is None
