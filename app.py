@@ -19,7 +19,8 @@ from cdk_nag import AwsSolutionsChecks
 
 from config import AppConfig, ConfigError, image_tag_override, load_config
 from fit.capacity import check_capacity
-from fit.cross_layer import check_cross_layer, layers
+from fit.cross_layer import check_cross_layer
+from fit.layers import layers
 from scripts import cfn_validate
 from stacks.aspects import SuppressCdkHandlerFindings
 from stacks.backup import BackupDrStack, BackupStack

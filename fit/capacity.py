@@ -23,7 +23,8 @@ from config import AppConfig, ConfigError
 from config.eks import SPOT_APP_NODE_GROUP
 from config.instances import INSTANCE_SHAPES, InstanceShape
 from config.schema import NodeGroupConfig
-from fit.inventory import PodComponent, accepts, pod_inventory
+from fit.inventory import pod_inventory
+from fit.pods import PodComponent, accepts
 
 KERNEL_SHARE = 0.07  # of nominal memory, not in the kubelet's capacity
 EVICTION_HARD_MIB = 100

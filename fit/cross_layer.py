@@ -21,204 +21,23 @@ Rules (README, "Cross-layer checks"):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
 
-import cdk8s
-
-from config import AppConfig, ConfigError
-from k8s_charts import cluster_autoscaler as ca
-from k8s_charts import monitoring
-from k8s_charts import workloads as app
-from k8s_charts.platform import AppSecretsChart, AppSecretsValues
-from names import K8sKeys, K8sNames, NodeGroups
+from fit.layers import (
+    Finding,
+    Layers,
+    container_ports,
+    name_of,
+    namespace_of,
+    pod_spec,
+    policy_admits,
+    probe_paths,
+    workloads_selected,
+)
+from names import K8sKeys, K8sNames
 
 # The keys RDS writes into a cluster's attached credentials secret (its JSON structure).
 RDS_SECRET_KEYS = frozenset({"username", "password", "host", "port", "dbname", "engine", "dbClusterIdentifier"})
 ALB = "alb.ingress.kubernetes.io"
-_PLACEHOLDER = "placeholder"
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str  # ports, metrics, data, storage
-    subject: str  # the object or value at fault, as a dotted key
-    problem: str
-    allowed: str
-    warning: bool = False
-
-    def error(self) -> ConfigError:
-        return ConfigError(f"{self.rule}: {self.subject}", self.problem, self.allowed)
-
-    def message(self) -> str:
-        return f"{self.rule}: {self.subject}: {self.problem} (allowed: {self.allowed})"
-
-
-@dataclass(frozen=True)
-class Layers:
-    """What the rules read: manifests of our charts, Helm values, and the AWS side's security group ports."""
-
-    objects: tuple[Mapping[str, Any], ...]
-    prometheus_values: Mapping[str, Any]
-    adapter_values: Mapping[str, Any]
-    alb_to_node_ports: frozenset[int]
-    node_volume_types: frozenset[str]
-    zones: tuple[str, ...]
-    kube_state_metrics_port: int = monitoring.KUBE_STATE_METRICS_PORT
-
-    def of_kind(self, kind: str) -> list[Mapping[str, Any]]:
-        return [o for o in self.objects if o.get("kind") == kind]
-
-    def named(self, kind: str, name: str, namespace: str | None = None) -> Mapping[str, Any] | None:
-        for obj in self.of_kind(kind):
-            meta = obj.get("metadata", {})
-            if meta.get("name") == name and (namespace is None or meta.get("namespace") == namespace):
-                return obj
-        return None
-
-
-def render_objects(config: AppConfig) -> tuple[dict[str, Any], ...]:
-    """Our cdk8s charts of this environment as plain manifests (placeholders where a value is a token)."""
-    system = config.eks.node_group(NodeGroups.SYSTEM).labels
-    charts = cdk8s.App()
-    rendered = [
-        app.WorkloadsChart(
-            charts,
-            "workloads",
-            values=app.WorkloadsValues.from_config(
-                config, alb_log_bucket=_PLACEHOLDER, alb_security_group_ids=(_PLACEHOLDER,), certificate_arn=None
-            ),
-        ),
-        monitoring.ExportersChart(
-            charts,
-            "exporters",
-            namespace=config.workloads.namespace,
-            placement=monitoring.ExporterPlacement(node_labels=system),
-        ),
-        ca.ClusterAutoscalerChart(
-            charts,
-            "cluster-autoscaler",
-            values=ca.ClusterAutoscalerValues(
-                cluster_name=config.eks.cluster_name, region=config.region, image_tag="v0", node_selector=system
-            ),
-        ),
-        monitoring.MonitoringNamespaceChart(
-            charts, "monitoring-namespace", kubernetes_version=config.eks.kubernetes_version
-        ),
-        AppSecretsChart(
-            charts,
-            "app-secrets",
-            values=AppSecretsValues(
-                namespace=config.workloads.namespace,
-                region=config.region,
-                database_secret_arn=_PLACEHOLDER,
-                database_name=config.database.database_name,
-                database_port="5432",
-                redis_secret_arn=_PLACEHOLDER,
-                redis_secret_property=None,
-                redis_host=_PLACEHOLDER,
-                redis_port="6379",
-            ),
-        ),
-    ]
-    return tuple(obj for chart in rendered for obj in chart.to_json())
-
-
-def layers(config: AppConfig, *, alb_to_node_ports: Iterable[int]) -> Layers:
-    system = config.eks.node_group(NodeGroups.SYSTEM).labels
-    placement = monitoring.MonitoringPlacement(node_selector=system)
-    return Layers(
-        objects=render_objects(config),
-        prometheus_values=monitoring.prometheus_values(
-            app_namespace=config.workloads.namespace,
-            max_connections=config.database.max_connections,
-            topic_arn=_PLACEHOLDER,
-            region=config.region,
-            placement=placement,
-        ),
-        adapter_values=monitoring.adapter_values(placement=placement),
-        alb_to_node_ports=frozenset(alb_to_node_ports),
-        node_volume_types=frozenset(group.volume_type for group in config.eks.node_groups),
-        zones=tuple(config.network.availability_zones),
-    )
-
-
-# --- helpers over manifests --------------------------------------------------------------------------------
-
-
-def _namespace(obj: Mapping[str, Any]) -> str:
-    return str(obj.get("metadata", {}).get("namespace", ""))
-
-
-def _name(obj: Mapping[str, Any]) -> str:
-    return str(obj.get("metadata", {}).get("name", ""))
-
-
-def _pod_spec(workload: Mapping[str, Any]) -> Mapping[str, Any]:
-    return workload.get("spec", {}).get("template", {}).get("spec", {})  # type: ignore[no-any-return]
-
-
-def _pod_labels(workload: Mapping[str, Any]) -> Mapping[str, str]:
-    return workload.get("spec", {}).get("template", {}).get("metadata", {}).get("labels", {})  # type: ignore[no-any-return]
-
-
-def _container_ports(workload: Mapping[str, Any]) -> dict[int, str]:
-    return {
-        int(port["containerPort"]): str(port.get("name", ""))
-        for container in _pod_spec(workload).get("containers", [])
-        for port in container.get("ports", [])
-    }
-
-
-def _probe_paths(workload: Mapping[str, Any], port: int) -> set[str]:
-    paths = set()
-    for container in _pod_spec(workload).get("containers", []):
-        for probe in ("readinessProbe", "livenessProbe"):
-            http = container.get(probe, {}).get("httpGet")
-            if http and int(http.get("port", 0)) == port:
-                paths.add(str(http["path"]))
-    return paths
-
-
-def _selects(selector: Mapping[str, str], labels: Mapping[str, str]) -> bool:
-    return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
-
-
-def _workloads_selected(layers_: Layers, namespace: str, selector: Mapping[str, str]) -> list[Mapping[str, Any]]:
-    return [
-        w for w in layers_.of_kind("Deployment") if _namespace(w) == namespace and _selects(selector, _pod_labels(w))
-    ]
-
-
-def _policy_admits(
-    layers_: Layers, workload: Mapping[str, Any], port: int, *, from_monitoring: bool = False
-) -> bool | None:
-    """Whether the NetworkPolicies selecting the workload's pods admit `port` (None: no policy, all open)."""
-    labels = _pod_labels(workload)
-    policies = [
-        p
-        for p in layers_.of_kind("NetworkPolicy")
-        if _namespace(p) == _namespace(workload)
-        and _selects(p.get("spec", {}).get("podSelector", {}).get("matchLabels", {}), labels)
-    ]
-    if not policies:
-        return None
-    for policy in policies:
-        for rule in policy.get("spec", {}).get("ingress", []):
-            if not any(int(p.get("port", -1)) == port for p in rule.get("ports", [])):
-                continue
-            peers = rule.get("from", [])
-            if not from_monitoring:
-                return True
-            for peer in peers:
-                ns = peer.get("namespaceSelector")
-                if ns is None:
-                    continue
-                wanted = ns.get("matchLabels", {})
-                if not wanted or wanted.get("kubernetes.io/metadata.name") == K8sNames.MONITORING_NAMESPACE:
-                    return True
-    return False
 
 
 # --- rules ---------------------------------------------------------------------------------------------------
@@ -232,9 +51,9 @@ def port_rule(layers_: Layers) -> list[Finding]:
             for path in rule.get("http", {}).get("paths", []):
                 backend = path["backend"]["service"]
                 subject = (
-                    f"Ingress {_name(ingress)} path {path['path']} -> {backend['name']}:{backend['port']['number']}"
+                    f"Ingress {name_of(ingress)} path {path['path']} -> {backend['name']}:{backend['port']['number']}"
                 )
-                service = layers_.named("Service", backend["name"], _namespace(ingress))
+                service = layers_.named("Service", backend["name"], namespace_of(ingress))
                 if service is None:
                     findings.append(
                         Finding("ports", subject, "names no Service of this namespace", "a Service of the chart")
@@ -246,30 +65,30 @@ def port_rule(layers_: Layers) -> list[Finding]:
                     findings.append(Finding("ports", subject, f"Service exposes {sorted(ports)}", "one of them"))
                     continue
                 target = int(ports[number].get("targetPort", number))
-                pods = _workloads_selected(layers_, _namespace(service), service["spec"].get("selector", {}))
+                pods = workloads_selected(layers_, namespace_of(service), service["spec"].get("selector", {}))
                 if not pods:
                     findings.append(
                         Finding("ports", subject, "the Service selects no Deployment", "a selector of its pods")
                     )
                     continue
                 for workload in pods:
-                    exposed = _container_ports(workload)
+                    exposed = container_ports(workload)
                     if target not in exposed:
                         findings.append(
                             Finding(
                                 "ports",
                                 subject,
-                                f"targetPort {target} is not a container port of {_name(workload)} ({sorted(exposed)})",
+                                f"targetPort {target} is not a container port of {name_of(workload)} ({sorted(exposed)})",
                                 "the container port the app listens on",
                             )
                         )
                         continue
-                    if _policy_admits(layers_, workload, target) is False:
+                    if policy_admits(layers_, workload, target) is False:
                         findings.append(
                             Finding(
                                 "ports",
                                 subject,
-                                f"no NetworkPolicy rule of {_name(workload)} admits port {target} from the ALB",
+                                f"no NetworkPolicy rule of {name_of(workload)} admits port {target} from the ALB",
                                 "an ingress rule for the ALB subnets on that port",
                             )
                         )
@@ -287,13 +106,13 @@ def port_rule(layers_: Layers) -> list[Finding]:
                         .get("annotations", {})
                         .get(f"{ALB}/healthcheck-path", annotations.get(f"{ALB}/healthcheck-path", "/"))
                     )
-                    probes = _probe_paths(workload, target)
+                    probes = probe_paths(workload, target)
                     if health not in probes:
                         findings.append(
                             Finding(
                                 "ports",
                                 subject,
-                                f"ALB health-check path {health} is not a probe path of {_name(workload)} on "
+                                f"ALB health-check path {health} is not a probe path of {name_of(workload)} on "
                                 f"{target} ({sorted(probes)})",
                                 "a path the container serves as its readiness or liveness probe",
                             )
@@ -323,22 +142,22 @@ def metrics_rule(layers_: Layers) -> list[Finding]:
                 if port not in ports:
                     findings.append(Finding("metrics", subject, f"the Service exposes {sorted(ports)}", "one of them"))
                     continue
-                for workload in _workloads_selected(layers_, match["namespace"], service["spec"].get("selector", {})):
-                    if ports[port] not in _container_ports(workload):
+                for workload in workloads_selected(layers_, match["namespace"], service["spec"].get("selector", {})):
+                    if ports[port] not in container_ports(workload):
                         findings.append(
                             Finding(
                                 "metrics",
                                 subject,
-                                f"{_name(workload)} exposes no port {ports[port]}",
+                                f"{name_of(workload)} exposes no port {ports[port]}",
                                 "its metrics port",
                             )
                         )
-                    elif _policy_admits(layers_, workload, ports[port], from_monitoring=True) is False:
+                    elif policy_admits(layers_, workload, ports[port], from_monitoring=True) is False:
                         findings.append(
                             Finding(
                                 "metrics",
                                 subject,
-                                f"no NetworkPolicy of {_name(workload)} admits {ports[port]} from the monitoring namespace",
+                                f"no NetworkPolicy of {name_of(workload)} admits {ports[port]} from the monitoring namespace",
                                 "an ingress rule from namespace monitoring on the metrics port",
                             )
                         )
@@ -347,8 +166,8 @@ def metrics_rule(layers_: Layers) -> list[Finding]:
         if annotations.get("prometheus.io/scrape") != "true" or "prometheus.io/port" not in annotations:
             continue
         port = int(annotations["prometheus.io/port"])
-        subject = f"Deployment {_namespace(workload)}/{_name(workload)} annotation prometheus.io/port {port}"
-        exposed = _container_ports(workload)
+        subject = f"Deployment {namespace_of(workload)}/{name_of(workload)} annotation prometheus.io/port {port}"
+        exposed = container_ports(workload)
         if port not in exposed:
             findings.append(
                 Finding(
@@ -357,10 +176,10 @@ def metrics_rule(layers_: Layers) -> list[Finding]:
                     f"no container port {port} ({sorted(exposed)}): the kubernetes-pods job scrapes nothing there",
                     "a port the pod exposes, or no scrape annotation",
                     # The design annotates the frontend (nginx, no metrics endpoint) with 9090; kept as written.
-                    warning=_name(workload) == K8sNames.FRONTEND,
+                    warning=name_of(workload) == K8sNames.FRONTEND,
                 )
             )
-        elif _policy_admits(layers_, workload, port, from_monitoring=True) is False:
+        elif policy_admits(layers_, workload, port, from_monitoring=True) is False:
             findings.append(
                 Finding(
                     "metrics",
@@ -387,7 +206,7 @@ def metrics_rule(layers_: Layers) -> list[Finding]:
             if metric.get("type") != "Pods":
                 continue
             name = metric["pods"]["metric"]["name"]
-            subject = f"HPA {_name(hpa)} metric {name}"
+            subject = f"HPA {name_of(hpa)} metric {name}"
             serving = [r for r in rules if r.get("name", {}).get("as") == name]
             if not serving:
                 findings.append(
@@ -422,15 +241,15 @@ def data_rule(layers_: Layers) -> list[Finding]:
                 findings.append(
                     Finding(
                         "data",
-                        f"ExternalSecret {_name(external)} key {item['secretKey']}",
+                        f"ExternalSecret {name_of(external)} key {item['secretKey']}",
                         f"reads property {prop!r}, which the RDS-attached secret does not hold",
                         ", ".join(sorted(RDS_SECRET_KEYS)),
                     )
                 )
     for config_map in layers_.of_kind("ConfigMap"):
-        published[("ConfigMap", _name(config_map))] = set(config_map.get("data", {}))
+        published[("ConfigMap", name_of(config_map))] = set(config_map.get("data", {}))
     for workload in layers_.of_kind("Deployment"):
-        for container in _pod_spec(workload).get("containers", []):
+        for container in pod_spec(workload).get("containers", []):
             for env in container.get("env", []):
                 source = env.get("valueFrom", {})
                 for kind, ref_key in (("Secret", "secretKeyRef"), ("ConfigMap", "configMapKeyRef")):
@@ -442,7 +261,7 @@ def data_rule(layers_: Layers) -> list[Finding]:
                         findings.append(
                             Finding(
                                 "data",
-                                f"Deployment {_name(workload)} env {env['name']}",
+                                f"Deployment {name_of(workload)} env {env['name']}",
                                 f"reads {kind} {ref['name']} key {ref['key']!r}, which the platform does not publish",
                                 ", ".join(sorted(keys or ())) or f"a {kind} the platform creates",
                             )
@@ -456,7 +275,7 @@ def data_rule(layers_: Layers) -> list[Finding]:
                         findings.append(
                             Finding(
                                 "data",
-                                f"Deployment {_name(workload)} env {env['name']}",
+                                f"Deployment {name_of(workload)} env {env['name']}",
                                 f"connects with {value.split(':', 1)[0]}:// but app-config redis-tls is {flag}",
                                 "rediss:// when the cache encrypts in transit (redis-tls true)",
                             )
@@ -467,8 +286,8 @@ def data_rule(layers_: Layers) -> list[Finding]:
     }
     for pdb in layers_.of_kind("PodDisruptionBudget"):
         spec = pdb.get("spec", {})
-        for workload in _workloads_selected(layers_, _namespace(pdb), spec.get("selector", {}).get("matchLabels", {})):
-            replicas = minimums.get(_name(workload), int(workload.get("spec", {}).get("replicas", 1)))
+        for workload in workloads_selected(layers_, namespace_of(pdb), spec.get("selector", {}).get("matchLabels", {})):
+            replicas = minimums.get(name_of(workload), int(workload.get("spec", {}).get("replicas", 1)))
             if "maxUnavailable" in spec:
                 evictable = int(spec["maxUnavailable"])
             else:
@@ -477,8 +296,8 @@ def data_rule(layers_: Layers) -> list[Finding]:
                 findings.append(
                     Finding(
                         "data",
-                        f"PodDisruptionBudget {_name(pdb)}",
-                        f"leaves {evictable} of {_name(workload)}'s {replicas} minimum replicas evictable: node drains "
+                        f"PodDisruptionBudget {name_of(pdb)}",
+                        f"leaves {evictable} of {name_of(workload)}'s {replicas} minimum replicas evictable: node drains "
                         "and scale-downs would block",
                         "maxUnavailable >= 1, or minAvailable below the minimum replicas",
                     )
@@ -500,7 +319,7 @@ def storage_rule(layers_: Layers) -> list[Finding]:
         subject = f"{owner} volume storageClass {name}"
         storage_class = layers_.named("StorageClass", str(name))
         if storage_class is None:
-            classes = [_name(s) for s in layers_.of_kind("StorageClass")]
+            classes = [name_of(s) for s in layers_.of_kind("StorageClass")]
             findings.append(Finding("storage", subject, "no such StorageClass exists", ", ".join(classes) or "none"))
             continue
         params = storage_class.get("parameters", {})

@@ -26,6 +26,7 @@ from constructs import Construct
 
 from fit import sizing
 from k8s_charts.network_policies import metrics_only_from_monitoring
+from k8s_charts.security import restricted_container, restricted_pod
 from names import K8sNames, Ports
 
 NAME = "cluster-autoscaler"
@@ -224,13 +225,7 @@ class ClusterAutoscalerChart(cdk8s.Chart):
             priority_class_name="system-cluster-critical",
             service_account_name=SERVICE_ACCOUNT,
             node_selector=dict(values.node_selector),
-            security_context=k8s.PodSecurityContext(
-                run_as_non_root=True,
-                run_as_user=RUN_AS,
-                run_as_group=RUN_AS,
-                fs_group=RUN_AS,
-                seccomp_profile=k8s.SeccompProfile(type="RuntimeDefault"),
-            ),
+            security_context=restricted_pod(uid=RUN_AS, gid=RUN_AS, fs_group=RUN_AS),
             containers=[
                 k8s.Container(
                     name=NAME,
@@ -246,12 +241,8 @@ class ClusterAutoscalerChart(cdk8s.Chart):
                     resources=k8s.ResourceRequirements(requests=requests, limits=limits),
                     liveness_probe=k8s.Probe(http_get=probe, initial_delay_seconds=30, period_seconds=30),
                     readiness_probe=k8s.Probe(http_get=probe, period_seconds=10),
-                    security_context=k8s.SecurityContext(
-                        allow_privilege_escalation=False,
-                        read_only_root_filesystem=True,
-                        run_as_non_root=True,
-                        capabilities=k8s.Capabilities(drop=["ALL"]),
-                    ),
+                    # The pod's context sets the seccomp profile (as the upstream AWS example).
+                    security_context=restricted_container(seccomp=False, privileged=None),
                 )
             ],
         )

@@ -31,10 +31,11 @@ from dataclasses import dataclass, field
 from cdk8s_plus_36 import k8s
 from constructs import Construct
 
+from k8s_charts.security import restricted_container, restricted_pod
+
 # The seed's Dockerfiles create uid/gid 1001 and its manifests run as runAsUser 1001.
 APP_UID = 1001
 APP_GID = 1001
-SECCOMP_RUNTIME_DEFAULT = k8s.SeccompProfile(type="RuntimeDefault")
 ZONE_KEY = "topology.kubernetes.io/zone"
 # EKS labels every managed node with its group's capacity type: ON_DEMAND or SPOT.
 CAPACITY_TYPE_KEY = "eks.amazonaws.com/capacityType"
@@ -251,27 +252,13 @@ class WebWorkload(Construct):
             resources=resources.render(),
             liveness_probe=liveness.render(),
             readiness_probe=readiness.render(),
-            security_context=k8s.SecurityContext(
-                run_as_non_root=True,
-                run_as_user=APP_UID,
-                allow_privilege_escalation=False,
-                read_only_root_filesystem=True,
-                privileged=False,
-                capabilities=k8s.Capabilities(drop=["ALL"]),
-                seccomp_profile=SECCOMP_RUNTIME_DEFAULT,
-            ),
+            security_context=restricted_container(uid=APP_UID),
             volume_mounts=[k8s.VolumeMount(name=w.volume, mount_path=w.mount_path) for w in writable_paths] or None,
         )
         pod_spec = k8s.PodSpec(
             service_account_name=name,
             automount_service_account_token=False,
-            security_context=k8s.PodSecurityContext(
-                run_as_non_root=True,
-                run_as_user=APP_UID,
-                run_as_group=APP_GID,
-                seccomp_profile=SECCOMP_RUNTIME_DEFAULT,
-                sysctls=[k8s.Sysctl(name=k, value=v) for k, v in (sysctls or {}).items()] or None,
-            ),
+            security_context=restricted_pod(uid=APP_UID, gid=APP_GID, sysctls=sysctls),
             affinity=k8s.Affinity(
                 # The seed: spread replicas over nodes where possible.
                 pod_anti_affinity=k8s.PodAntiAffinity(

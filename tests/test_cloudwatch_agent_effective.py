@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from config import load_config
-from k8s_charts import monitoring as charts
+from k8s_charts import cloudwatch_agent
 from names import NodeGroups
 
 CHART = "amazon-cloudwatch-observability"
@@ -42,7 +42,7 @@ def helper_rule(config: dict[str, Any], region: str) -> dict[str, Any]:
 
 def addon_values(env: str) -> tuple[dict[str, Any], str, str]:
     config = load_config(env, environ={})
-    values = charts.cloudwatch_addon_configuration(
+    values = cloudwatch_agent.cloudwatch_addon_configuration(
         resource_prefix=config.resource_prefix,
         cluster_name=config.eks.cluster_name,
         region=config.region,

@@ -11,7 +11,8 @@ import pytest
 
 from app import verify
 from config import ConfigError, load_config
-from fit.cross_layer import Layers, check_cross_layer, findings, layers
+from fit.cross_layer import check_cross_layer, findings
+from fit.layers import Layers, layers
 from tests.conftest import Synthesized
 
 Mutation = Callable[[Layers], Layers]

@@ -10,7 +10,7 @@ import kubernetes_validate
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from k8s_charts import monitoring as charts
+from k8s_charts import cloudwatch_agent
 from k8s_charts import prometheus_config as prom
 from names import AwsNames
 from scripts.applied_manifests import applied_manifests, manifest_payloads
@@ -389,7 +389,7 @@ def test_cloudwatch_agent_add_on_carries_the_design_agent_configuration(prod: Sy
     (addon,) = _monitoring(prod).find_resources("AWS::EKS::Addon").values()
     properties = addon["Properties"]
     assert properties["AddonName"] == "amazon-cloudwatch-observability"
-    assert json.loads(properties["ConfigurationValues"]) == charts.cloudwatch_addon_configuration(
+    assert json.loads(properties["ConfigurationValues"]) == cloudwatch_agent.cloudwatch_addon_configuration(
         resource_prefix="tech-lib",
         cluster_name="tech-lib-cluster",
         region="ap-northeast-1",

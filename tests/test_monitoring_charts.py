@@ -10,7 +10,10 @@ import kubernetes_validate
 import pytest
 
 from config import load_config
+from k8s_charts import cloudwatch_agent, exporters
+from k8s_charts import grafana as grafana_chart
 from k8s_charts import monitoring as charts
+from k8s_charts import prometheus as prometheus_chart
 from k8s_charts import prometheus_config as prom
 
 APP_NAMESPACE = "tech-lib"
@@ -26,13 +29,13 @@ def objects() -> dict[tuple[str, str], dict[str, Any]]:
     app = cdk8s.App()
     rendered: list[dict[str, Any]] = []
     rendered += charts.MonitoringNamespaceChart(app, "ns", kubernetes_version="1.36").to_json()
-    rendered += charts.ExportersChart(
-        app, "exporters", namespace=APP_NAMESPACE, placement=charts.ExporterPlacement(node_labels=SYSTEM_NODES)
+    rendered += exporters.ExportersChart(
+        app, "exporters", namespace=APP_NAMESPACE, placement=exporters.ExporterPlacement(node_labels=SYSTEM_NODES)
     ).to_json()
-    rendered += charts.GrafanaAdminSecretChart(
+    rendered += grafana_chart.GrafanaAdminSecretChart(
         app,
         "grafana-admin",
-        values=charts.GrafanaAdminSecretValues(
+        values=grafana_chart.GrafanaAdminSecretValues(
             region="ap-northeast-1", secret_arn="arn:aws:secretsmanager:ap-northeast-1:1:secret:x"
         ),
     ).to_json()
@@ -41,7 +44,7 @@ def objects() -> dict[tuple[str, str], dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def prometheus() -> dict[str, Any]:
-    return charts.prometheus_values(
+    return prometheus_chart.prometheus_values(
         app_namespace=APP_NAMESPACE,
         max_connections=200,
         topic_arn=TOPIC_ARN,
@@ -52,7 +55,7 @@ def prometheus() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def grafana() -> dict[str, Any]:
-    return charts.grafana_values(app_namespace=APP_NAMESPACE, max_connections=200, placement=PLACEMENT)
+    return grafana_chart.grafana_values(app_namespace=APP_NAMESPACE, max_connections=200, placement=PLACEMENT)
 
 
 def _container(deployment: dict[str, Any]) -> dict[str, Any]:
@@ -288,7 +291,7 @@ def test_prometheus_components_run_on_system_nodes(prometheus: dict[str, Any], c
 
 
 def test_adapter_queries_the_in_cluster_prometheus_with_the_request_rate_rule() -> None:
-    values = charts.adapter_values(placement=PLACEMENT)
+    values = prometheus_chart.adapter_values(placement=PLACEMENT)
     assert values["prometheus"] == {"url": "http://prometheus-server.monitoring.svc", "port": 80}
     assert values["rules"] == prom.adapter_rules()
     assert values["nodeSelector"] == SYSTEM_NODES
@@ -346,7 +349,7 @@ def test_grafana_provisions_the_system_dashboard(grafana: dict[str, Any]) -> Non
 
 @pytest.fixture(scope="module")
 def agent() -> dict[str, Any]:
-    return charts.cloudwatch_agent_config(
+    return cloudwatch_agent.cloudwatch_agent_config(
         resource_prefix="tech-lib", cluster_name="tech-lib-cluster", region="ap-northeast-1"
     )
 
@@ -410,13 +413,13 @@ def test_agent_metrics_are_the_designs(agent: dict[str, Any]) -> None:
 
 
 def test_addon_carries_the_agent_config_and_turns_fluent_bit_off() -> None:
-    addon = charts.cloudwatch_addon_configuration(
+    addon = cloudwatch_agent.cloudwatch_addon_configuration(
         resource_prefix="tech-lib",
         cluster_name="tech-lib-cluster",
         region="ap-northeast-1",
         node_selector={"node-type": "system"},
     )
-    assert addon["agent"]["config"] == charts.cloudwatch_agent_config(
+    assert addon["agent"]["config"] == cloudwatch_agent.cloudwatch_agent_config(
         resource_prefix="tech-lib", cluster_name="tech-lib-cluster", region="ap-northeast-1"
     )
     assert addon["containerLogs"] == {"enabled": False}
@@ -424,7 +427,7 @@ def test_addon_carries_the_agent_config_and_turns_fluent_bit_off() -> None:
 
 def test_dev_log_groups_carry_the_dev_prefix() -> None:
     dev = load_config("dev")
-    agent = charts.cloudwatch_agent_config(
+    agent = cloudwatch_agent.cloudwatch_agent_config(
         resource_prefix=dev.resource_prefix, cluster_name=dev.eks.cluster_name, region=dev.region
     )
     groups = [e["log_group_name"] for e in agent["logs"]["logs_collected"]["files"]["collect_list"]]
@@ -437,5 +440,5 @@ def test_dev_log_groups_carry_the_dev_prefix() -> None:
 def test_every_chart_and_value_set_fits_the_kubectl_handler_payload(
     objects: dict[tuple[str, str], dict[str, Any]], prometheus: dict[str, Any], grafana: dict[str, Any]
 ) -> None:
-    for payload in (list(objects.values()), prometheus, grafana, charts.adapter_values(placement=PLACEMENT)):
+    for payload in (list(objects.values()), prometheus, grafana, prometheus_chart.adapter_values(placement=PLACEMENT)):
         assert len(json.dumps(payload).encode()) < PAYLOAD_LIMIT

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
+from scripts import chart_render as render
 from scripts import verify_charts as vc
 from scripts.applied_manifests import PLACEHOLDER
 
-RELEASE = vc.Release(
+RELEASE = render.Release(
     stack="S",
     release="demo",
     chart="demo",
@@ -27,7 +28,7 @@ def test_releases_and_values_come_from_the_templates_with_tokens_as_placeholders
     template = {
         "Resources": {
             "Chart": {
-                "Type": vc.HELM_RESOURCE_TYPE,
+                "Type": render.HELM_RESOURCE_TYPE,
                 "Properties": {
                     "Release": "demo",
                     "Chart": "demo",
@@ -40,7 +41,7 @@ def test_releases_and_values_come_from_the_templates_with_tokens_as_placeholders
             "Other": {"Type": "AWS::SNS::Topic", "Properties": {}},
         }
     }
-    (release,) = vc.helm_releases({"S": template})
+    (release,) = render.helm_releases({"S": template})
     assert (release.chart, release.version, release.namespace) == ("demo", "1.2.3", "ns")
     assert release.values == {"arn": PLACEHOLDER, "replicas": 2}
 
@@ -50,23 +51,23 @@ def test_without_a_cache_or_a_repository_the_release_is_skipped_with_the_reason(
         raise OSError("dial tcp: no route to host")
 
     with pytest.raises(
-        vc.ChartUnavailable, match=r"no HELM_CHART_CACHE, and pulling https://charts\.example failed: dial"
+        render.ChartUnavailable, match=r"no HELM_CHART_CACHE, and pulling https://charts\.example failed: dial"
     ):
-        vc.locate_chart(RELEASE, cache=None, pull_cache=tmp_path / "pulled", pull=offline_pull)
-    with pytest.raises(vc.ChartUnavailable, match=r"no demo-1\.2\.3/ or demo-1\.2\.3\.tgz in HELM_CHART_CACHE"):
-        vc.locate_chart(RELEASE, cache=tmp_path, pull_cache=tmp_path / "pulled", pull=None)
+        render.locate_chart(RELEASE, cache=None, pull_cache=tmp_path / "pulled", pull=offline_pull)
+    with pytest.raises(render.ChartUnavailable, match=r"no demo-1\.2\.3/ or demo-1\.2\.3\.tgz in HELM_CHART_CACHE"):
+        render.locate_chart(RELEASE, cache=tmp_path, pull_cache=tmp_path / "pulled", pull=None)
 
 
 def test_a_chart_directory_in_the_cache_is_found_by_name_and_version(tmp_path: Path) -> None:
     (tmp_path / "demo-1.2.3").mkdir()
-    assert vc.locate_chart(RELEASE, cache=tmp_path, pull_cache=tmp_path, pull=None) == tmp_path / "demo-1.2.3"
+    assert render.locate_chart(RELEASE, cache=tmp_path, pull_cache=tmp_path, pull=None) == tmp_path / "demo-1.2.3"
 
 
 def test_keys_with_a_null_default_exist_and_subchart_keys_are_read_from_the_subchart() -> None:
     defaults = {".": {"image": {"tag": None}, "sub": {"enabled": True}}, "charts/sub": {"replicas": 1}}
-    assert vc.key_in_defaults(("image", "tag"), defaults) == (True, None)
-    assert vc.key_in_defaults(("sub", "replicas"), defaults) == (True, 1)
-    assert vc.key_in_defaults(("imagee", "tag"), defaults) == (False, None)
+    assert render.key_in_defaults(("image", "tag"), defaults) == (True, None)
+    assert render.key_in_defaults(("sub", "replicas"), defaults) == (True, 1)
+    assert render.key_in_defaults(("imagee", "tag"), defaults) == (False, None)
 
 
 def test_a_value_that_changes_nothing_is_a_finding_unless_the_chart_knows_the_key() -> None:
@@ -159,7 +160,7 @@ def test_crd_schemas_validate_our_custom_resources() -> None:
             ],
         },
     }
-    crds = vc.crd_schemas([crd])
+    crds = render.crd_schemas([crd])
     good = {"apiVersion": "example.io/v1", "kind": "Thing", "metadata": {"name": "t"}, "spec": {"size": 1}}
     bad = {**good, "spec": {"size": "big"}}
     assert vc.validate_object(good, kubernetes_version="1.36", crds=crds) is None
@@ -167,6 +168,6 @@ def test_crd_schemas_validate_our_custom_resources() -> None:
 
 
 def test_the_cluster_api_versions_include_the_ga_apis_prometheus_adapter_branches_on() -> None:
-    versions = vc.cluster_api_versions("1.36", ["external-secrets.io/v1"])
+    versions = render.cluster_api_versions("1.36", ["external-secrets.io/v1"])
     assert {"apiregistration.k8s.io/v1", "apps/v1", "v1", "external-secrets.io/v1"} <= set(versions)
     assert "apiregistration.k8s.io/v1beta1" not in versions

@@ -1,0 +1,205 @@
+"""Grafana: its Helm values (Prometheus data source, the system dashboard, ClusterIP only) and its admin Secret.
+
+`GrafanaAdminSecretChart`: a SecretStore and an ExternalSecret that build Grafana's admin Secret from a
+Secrets Manager secret generated at deploy time: the password is never in a template or a manifest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import cdk8s
+from constructs import Construct
+
+from fit import sizing
+from k8s_charts import prometheus_config as prom
+from k8s_charts.external_secrets import SECRET_STORE, SecretKey, aws_secret_store, external_secret
+from k8s_charts.monitoring import MonitoringPlacement
+from k8s_charts.prometheus import PROMETHEUS_URL
+from k8s_charts.security import restricted_container_security_context, restricted_pod_security_context
+from names import K8sNames, Ports
+
+# Grafana's admin Secret keys (the chart's defaults for admin.userKey / admin.passwordKey).
+GRAFANA_ADMIN_USER_KEY = "admin-user"
+GRAFANA_ADMIN_PASSWORD_KEY = "admin-password"
+GRAFANA_DATASOURCE_UID = "prometheus"
+DASHBOARD_UID = "tech-lib-overview"
+
+
+@dataclass(frozen=True)
+class GrafanaAdminSecretValues:
+    region: str
+    secret_arn: str
+
+
+class GrafanaAdminSecretChart(cdk8s.Chart):
+    """Grafana's admin Secret, synced by External Secrets from the generated Secrets Manager secret."""
+
+    def __init__(self, scope: Construct, id_: str, *, values: GrafanaAdminSecretValues) -> None:
+        super().__init__(scope, id_, namespace=K8sNames.MONITORING_NAMESPACE, disable_resource_name_hashes=True)
+        # No auth: the operator's own Pod Identity credentials, allowed this one secret (MonitoringStack).
+        self.secret_store = aws_secret_store(self, "SecretStore", name=SECRET_STORE, region=values.region)
+        self.external_secret = external_secret(
+            self,
+            "GrafanaAdmin",
+            target=K8sNames.GRAFANA_ADMIN_SECRET,
+            store=SECRET_STORE,
+            refresh_interval="1h",
+            data=[
+                SecretKey(secret_key=GRAFANA_ADMIN_USER_KEY, remote_key=values.secret_arn, remote_property="username"),
+                SecretKey(
+                    secret_key=GRAFANA_ADMIN_PASSWORD_KEY, remote_key=values.secret_arn, remote_property="password"
+                ),
+            ],
+        )
+
+
+def _timeseries(
+    panel_id: int, title: str, targets: Sequence[tuple[str, str]], *, unit: str, x: int, y: int
+) -> dict[str, Any]:
+    return {
+        "id": panel_id,
+        "type": "timeseries",
+        "title": title,
+        "datasource": {"type": "prometheus", "uid": GRAFANA_DATASOURCE_UID},
+        "gridPos": {"h": 8, "w": 12, "x": x, "y": y},
+        "fieldConfig": {"defaults": {"unit": unit}, "overrides": []},
+        "targets": [
+            {
+                "refId": chr(ord("A") + index),
+                "datasource": {"type": "prometheus", "uid": GRAFANA_DATASOURCE_UID},
+                "expr": expr,
+                "legendFormat": legend,
+            }
+            for index, (expr, legend) in enumerate(targets)
+        ],
+    }
+
+
+def dashboard_queries(*, app_namespace: str, max_connections: int) -> dict[str, list[tuple[str, str]]]:
+    """The system dashboard's panels (title -> [(PromQL, legend)]), per-pod backend series only."""
+    backend = 'job="tech-lib-backend"'
+    return {
+        "Request rate": [(f"sum(rate(http_requests_total{{{backend}}}[5m]))", "requests/s")],
+        "5xx ratio": [
+            (
+                f'sum(rate(http_requests_total{{{backend},status=~"5.."}}[5m])) '
+                f"/ sum(rate(http_requests_total{{{backend}}}[5m]))",
+                "5xx share",
+            )
+        ],
+        "p95 latency": [
+            (
+                f"histogram_quantile(0.95, sum(rate(http_request_duration_seconds_bucket{{{backend}}}[5m])) by (le))",
+                "p95",
+            )
+        ],
+        "Pod restarts": [
+            (
+                f'sum by (pod) (increase(kube_pod_container_status_restarts_total{{namespace="{app_namespace}"}}[15m]))',
+                "{{pod}}",
+            )
+        ],
+        "DB connections vs max_connections": [
+            ("sum(pg_stat_activity_count)", "connections"),
+            ("max(pg_settings_max_connections)", "max_connections"),
+            (f"vector({prom.db_connection_threshold(max_connections)})", "DatabaseConnectionHigh threshold"),
+        ],
+        "Redis memory": [
+            ("max(redis_memory_used_bytes)", "used"),
+            ("max(redis_memory_max_bytes)", "maxmemory"),
+        ],
+    }
+
+
+PANEL_UNITS = {
+    "Request rate": "reqps",
+    "5xx ratio": "percentunit",
+    "p95 latency": "s",
+    "Pod restarts": "short",
+    "DB connections vs max_connections": "short",
+    "Redis memory": "bytes",
+}
+
+
+def grafana_dashboard(*, app_namespace: str, max_connections: int) -> dict[str, Any]:
+    """The provisioned `tech-lib` overview dashboard."""
+    panels = [
+        _timeseries(index + 1, title, targets, unit=PANEL_UNITS[title], x=12 * (index % 2), y=8 * (index // 2))
+        for index, (title, targets) in enumerate(
+            dashboard_queries(app_namespace=app_namespace, max_connections=max_connections).items()
+        )
+    ]
+    return {
+        "uid": DASHBOARD_UID,
+        "title": "Tech Lib overview",
+        "tags": ["tech-lib"],
+        "timezone": "browser",
+        "schemaVersion": 39,
+        "refresh": "30s",
+        "time": {"from": "now-6h", "to": "now"},
+        "panels": panels,
+    }
+
+
+def grafana_values(*, app_namespace: str, max_connections: int, placement: MonitoringPlacement) -> dict[str, Any]:
+    """Values of grafana: Prometheus data source, the system dashboard, ClusterIP only, admin from a Secret."""
+    dashboard = grafana_dashboard(app_namespace=app_namespace, max_connections=max_connections)
+    return {
+        "admin": {
+            "existingSecret": K8sNames.GRAFANA_ADMIN_SECRET,
+            "userKey": GRAFANA_ADMIN_USER_KEY,
+            "passwordKey": GRAFANA_ADMIN_PASSWORD_KEY,
+        },
+        # Inside the cluster only: reach it with `kubectl port-forward`, never through a load balancer.
+        "service": {"type": "ClusterIP", "port": Ports.GRAFANA},
+        "ingress": {"enabled": False},
+        # Data source, dashboard and admin all come from values and the Secret: nothing to persist.
+        "persistence": {"enabled": False},
+        "testFramework": {"enabled": False},
+        "grafana.ini": {
+            "analytics": {"reporting_enabled": False, "check_for_updates": False},
+            "users": {"allow_sign_up": False},
+            "auth.anonymous": {"enabled": False},
+        },
+        "datasources": {
+            "datasources.yaml": {
+                "apiVersion": 1,
+                "datasources": [
+                    {
+                        "name": "Prometheus",
+                        "type": "prometheus",
+                        "uid": GRAFANA_DATASOURCE_UID,
+                        "url": PROMETHEUS_URL,
+                        "access": "proxy",
+                        "isDefault": True,
+                    }
+                ],
+            }
+        },
+        "dashboardProviders": {
+            "dashboardproviders.yaml": {
+                "apiVersion": 1,
+                "providers": [
+                    {
+                        "name": "tech-lib",
+                        "orgId": 1,
+                        "folder": "Tech Lib",
+                        "type": "file",
+                        "disableDeletion": True,
+                        "editable": False,
+                        "options": {"path": "/var/lib/grafana/dashboards/tech-lib"},
+                    }
+                ],
+            }
+        },
+        "dashboards": {"tech-lib": {DASHBOARD_UID: {"json": json.dumps(dashboard)}}},
+        "securityContext": restricted_pod_security_context(472),
+        "containerSecurityContext": restricted_container_security_context(read_only_root=False),
+        "replicas": sizing.MONITORING_REPLICAS,
+        "resources": sizing.GRAFANA.values(),
+        **placement.values(),
+    }
