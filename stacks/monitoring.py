@@ -48,7 +48,8 @@ from stacks.constructs.alarms import (
     database_alarms,
     load_balancer_alarms,
 )
-from stacks.constructs.cluster_monitoring import ClusterMonitoring, EksOutputs
+from stacks.constructs.cluster_monitoring import ClusterMonitoring
+from stacks.constructs.eks_platform import EksPlatform
 
 # --- what this stack reads from the others ------------------------------------------------------------
 
@@ -80,7 +81,7 @@ class MonitoringStack(TechLibStack):
         id_: str,
         *,
         config: AppConfig,
-        eks: EksOutputs,
+        eks: EksPlatform,
         database: DatabaseOutputs,
         cache: CacheOutputs,
         workloads: WorkloadsOutputs,

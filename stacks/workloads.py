@@ -21,7 +21,6 @@ comes back through a `KubernetesObjectValue` (`alb_hostname`) for the CDN stack'
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, Protocol, cast
 
 import aws_cdk as cdk
@@ -33,7 +32,7 @@ from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import region_info
-from constructs import Construct, IConstruct
+from constructs import Construct
 
 from config import AppConfig
 from k8s_charts.platform import AppSecretsChart, AppSecretsValues
@@ -48,35 +47,12 @@ from names import K8sNames
 from stacks.base import TechLibStack
 from stacks.common import checkov_skip, nag_acknowledge
 from stacks.constructs.eks_controllers import secret_reader_statements
-from stacks.constructs.pod_identity import PodIdentityRole
+from stacks.constructs.eks_platform import EksPlatform
 from stacks.network import NetworkStack
 
 # The ALB sets its status a minute or two after the Ingress is applied; allow for a slow first create.
 ALB_HOSTNAME_TIMEOUT = cdk.Duration.minutes(10)
 ALB_HOSTNAME_JSON_PATH = ".status.loadBalancer.ingress[0].hostname"
-
-
-class ExternalSecretsController(Protocol):
-    @property
-    def external_secrets_role(self) -> PodIdentityRole: ...
-    @property
-    def external_secrets(self) -> IConstruct: ...
-
-
-class EksPlatform(Protocol):
-    """What this stack needs from the EKS stack (stacks/eks.py)."""
-
-    @property
-    def cluster(self) -> eks_v2.Cluster: ...
-
-    @property
-    def app_namespace(self) -> IConstruct: ...
-
-    @property
-    def platform_ready(self) -> Sequence[IConstruct]: ...
-
-    @property
-    def controllers(self) -> ExternalSecretsController: ...
 
 
 class DatabaseOutputs(Protocol):

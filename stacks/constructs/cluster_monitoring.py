@@ -14,8 +14,8 @@ monitoring stack refers to the cluster (a dependency cycle).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol, cast
+from collections.abc import Mapping
+from typing import Any, cast
 
 import aws_cdk as cdk
 import cdk8s
@@ -23,7 +23,7 @@ from aws_cdk import aws_eks_v2 as eks
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
-from constructs import Construct, IConstruct
+from constructs import Construct
 
 from config import AppConfig
 from k8s_charts import cloudwatch_agent, exporters, grafana, prometheus
@@ -34,25 +34,10 @@ from stacks.common import nag_acknowledge
 from stacks.constructs.alarms import AlarmTopic
 from stacks.constructs.eks_addons import ADDON_VERSIONS
 from stacks.constructs.eks_controllers import HELM_TIMEOUT
+from stacks.constructs.eks_platform import EksPlatform
 from stacks.constructs.pod_identity import PodIdentityRole
 
 CLOUDWATCH_ADDON = "amazon-cloudwatch-observability"
-
-
-class ExternalSecretsController(Protocol):
-    @property
-    def external_secrets_role(self) -> PodIdentityRole: ...
-
-
-class EksOutputs(Protocol):
-    @property
-    def cluster(self) -> eks.Cluster: ...
-    @property
-    def app_namespace(self) -> IConstruct: ...
-    @property
-    def platform_ready(self) -> Sequence[IConstruct]: ...
-    @property
-    def controllers(self) -> ExternalSecretsController: ...
 
 
 class ClusterMonitoring:
@@ -63,7 +48,7 @@ class ClusterMonitoring:
         scope: Construct,
         *,
         config: AppConfig,
-        platform: EksOutputs,
+        platform: EksPlatform,
         alarms: AlarmTopic,
         log_groups: Mapping[str, logs.ILogGroup],
     ) -> None:
