@@ -49,64 +49,33 @@ class EksAddons(Construct):
     ) -> None:
         super().__init__(scope, id_)
         self._cluster = cluster
+        self._cluster_name = cluster_name
         self._versions = ADDON_VERSIONS.get(kubernetes_version, {})
 
-        self.cni_role = PodIdentityRole(
-            self,
+        self.cni_role = self._addon_role(
             "VpcCniRole",
-            cluster=cluster,
-            cluster_name=cluster_name,
-            namespace=K8sNames.KUBE_SYSTEM_NAMESPACE,
             service_account="aws-node",
             description="Amazon VPC CNI (aws-node): manages pod ENIs and IPs",
-            associate=False,
-        )
-        self.cni_role.role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("AmazonEKS_CNI_Policy"))
-        nag_acknowledge(
-            self.cni_role.role,
-            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS_CNI_Policy]",
-            "The VPC CNI's documented policy, maintained by AWS with the plugin's ENI/IP calls; attached to the "
+            policy="AmazonEKS_CNI_Policy",
+            reason="The VPC CNI's documented policy, maintained by AWS with the plugin's ENI/IP calls; attached to the "
             "add-on's own Pod Identity role instead of the node role",
         )
-        self.ebs_csi_role = PodIdentityRole(
-            self,
+        self.ebs_csi_role = self._addon_role(
             "EbsCsiDriverRole",
-            cluster=cluster,
-            cluster_name=cluster_name,
-            namespace=K8sNames.KUBE_SYSTEM_NAMESPACE,
             service_account="ebs-csi-controller-sa",
             description="Amazon EBS CSI driver controller: creates, attaches and snapshots EBS volumes",
-            associate=False,
-        )
-        self.ebs_csi_role.role.add_managed_policy(
-            iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AmazonEBSCSIDriverPolicy")
-        )
-        nag_acknowledge(
-            self.ebs_csi_role.role,
-            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy]",
-            "The EBS CSI driver's documented policy, maintained by AWS with the driver's volume calls and scoped "
+            policy="service-role/AmazonEBSCSIDriverPolicy",
+            reason="The EBS CSI driver's documented policy, maintained by AWS with the driver's volume calls and scoped "
             "by its ebs.csi.aws.com tags; attached to the add-on's own Pod Identity role (the seed's `ebs`)",
         )
-
         # The design's app-nodes `efs: true`, as EKS now does it: the driver's controller holds the EFS
         # permissions (access points for dynamic provisioning); the node role gets nothing.
-        self.efs_csi_role = PodIdentityRole(
-            self,
+        self.efs_csi_role = self._addon_role(
             "EfsCsiDriverRole",
-            cluster=cluster,
-            cluster_name=cluster_name,
-            namespace=K8sNames.KUBE_SYSTEM_NAMESPACE,
             service_account=EFS_CSI_CONTROLLER_SERVICE_ACCOUNT,
             description="Amazon EFS CSI driver controller: creates and deletes EFS access points for volumes",
-            associate=False,
-        )
-        self.efs_csi_role.role.add_managed_policy(
-            iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AmazonEFSCSIDriverPolicy")
-        )
-        nag_acknowledge(
-            self.efs_csi_role.role,
-            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy]",
-            "The EFS CSI driver's documented policy, maintained by AWS with the driver's access-point calls and "
+            policy="service-role/AmazonEFSCSIDriverPolicy",
+            reason="The EFS CSI driver's documented policy, maintained by AWS with the driver's access-point calls and "
             "scoped by its efs.csi.aws.com tags; attached to the add-on's own Pod Identity role (the seed's `efs`)",
         )
 
@@ -133,6 +102,24 @@ class EksAddons(Construct):
         )
         self.before_nodes: list[Construct] = [self.vpc_cni, self.kube_proxy, self.pod_identity_agent]
         self.after_nodes: list[Construct] = [self.coredns, self.ebs_csi_driver, self.efs_csi_driver]
+
+    def _addon_role(
+        self, id_: str, *, service_account: str, description: str, policy: str, reason: str
+    ) -> PodIdentityRole:
+        """An add-on's own Pod Identity role in kube-system with one AWS managed policy (the add-on associates it)."""
+        role = PodIdentityRole(
+            self,
+            id_,
+            cluster=self._cluster,
+            cluster_name=self._cluster_name,
+            namespace=K8sNames.KUBE_SYSTEM_NAMESPACE,
+            service_account=service_account,
+            description=description,
+            associate=False,
+        )
+        role.role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name(policy))
+        nag_acknowledge(role.role, f"AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{policy}]", reason)
+        return role
 
     def _addon(
         self,
