@@ -7,7 +7,9 @@ core while the rest of the suite reads the same templates; the validator tests o
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from scripts.applied_manifests import applied_manifests
 ROOT = Path(__file__).resolve().parent.parent
 CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
 CFN_LINT = ROOT / ".venv" / "bin" / "cfn-lint"
+CDK = ROOT / "node_modules" / ".bin" / "cdk"
 TIMEOUT_S = 900
 
 
@@ -27,12 +30,15 @@ class BackgroundRun:
     """One validator process; `result()` waits for it (once) and returns its output."""
 
     command: list[str]
+    # Where the command writes its output, for the tests that read it (the CLI's cloud assembly).
+    output: Path | None = None
+    env: dict[str, str] | None = None
     process: subprocess.Popen[str] = field(init=False)
     _result: subprocess.CompletedProcess[str] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.process = subprocess.Popen(
-            self.command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            self.command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env
         )
 
     def result(self) -> subprocess.CompletedProcess[str]:
@@ -52,6 +58,26 @@ def all_manifests(template_files: list[Path]) -> list[dict[str, Any]]:
     for path in template_files:
         objects.extend(applied_manifests(json.loads(path.read_text())))
     return objects
+
+
+def cdk_synth(env: str, output: Path) -> BackgroundRun:
+    """The CDK CLI's `cdk synth` of the app, as `make synth` runs it (Makefile CDK_FLAGS), into `output`.
+
+    No CDK_* variable of the test process reaches it: the CLI sets what the app reads (CDK_CONTEXT_JSON,
+    CDK_OUTDIR), as it does on a fresh machine without credentials.
+    """
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("CDK_")}
+    environ |= {"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "CDK_DISABLE_CLI_TELEMETRY": "true"}
+    command = [str(CDK), "synth", "--no-lookups", "--no-notices", "--no-version-reporting", "--quiet"]
+    command += ["-c", f"env={env}", "--output", str(output)]  # the app command is cdk.json's
+    return BackgroundRun(command, output=output, env=environ)
+
+
+def built_in_validation(assembly: Path, scratch: Path) -> BackgroundRun:
+    """aws-cdk-lib's jsii validation plugin on the assembly's templates and two probe apps (tests/builtin_validation.py)."""
+    environ = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    command = [sys.executable, "-m", "tests.builtin_validation", str(assembly), str(scratch)]
+    return BackgroundRun(command, output=scratch, env=environ)
 
 
 def cfn_lint(template_files: list[Path]) -> BackgroundRun:
