@@ -31,12 +31,13 @@ from constructs import Construct, IDependable
 
 from config import AppConfig
 from config.kubernetes import SUPPORTED_VERSIONS, KubernetesVersionInfo
+from findings import checkov_skip, nag_acknowledge
 from k8s_charts.cluster_autoscaler import ClusterAutoscalerChart, ClusterAutoscalerValues
 from k8s_charts.platform import AppNamespaceChart
 from k8s_charts.storage import EfsStorageClassChart
 from names import NodeGroups
 from stacks.base import TechLibStack
-from stacks.common import allow_log_groups_to_use_key, checkov_skip, log_retention, nag_acknowledge
+from stacks.common import allow_log_groups_to_use_key, log_retention
 from stacks.constructs.eks_addons import EksAddons
 from stacks.constructs.eks_controllers import PlatformControllers
 from stacks.constructs.eks_node_group import ManagedNodeGroup, node_role

@@ -14,13 +14,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Written once: each layer is a list of module prefixes. `fit` straddles the charts: the sizing rules and
-# the platform values the charts are built from sit below them, the checks that read the charts above.
+# Written once: each layer is a list of module prefixes. `fit` straddles the charts and the add-ons: the
+# sizing rules and platform values the charts are built from sit below the charts, the pieces of the pod
+# inventory (fit.pods) below the add-ons that declare their pods with them, the inventory and the checks
+# that read every add-on and chart above both. The add-ons (one module per cluster add-on: its release,
+# role, names, pods and reasons) sit below the stacks that loop over them.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("config",),
     ("names",),
+    ("findings",),
     ("fit.sizing", "fit.platform_values"),
     ("k8s_charts",),
+    ("fit.pods",),
+    ("addons",),
     ("fit",),
     ("stacks",),
     ("scripts",),
@@ -117,7 +123,7 @@ def test_the_charts_and_the_fit_checks_never_import_the_stacks() -> None:
     offenders = [
         f"{_shown(path)}:{line}: {module} imports {target}"
         for module, path in modules.items()
-        if any(_matches(module, low) for low in ("config", "names", "fit", "k8s_charts"))
+        if any(_matches(module, low) for low in ("config", "names", "findings", "fit", "k8s_charts", "addons"))
         for target, line in imported(module, path, modules)
         if _matches(target, "stacks")
     ]

@@ -25,17 +25,17 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+from addons.pod_identity import PodIdentityRole
 from config import AppConfig
+from findings import nag_acknowledge
 from k8s_charts import cloudwatch_agent, exporters, grafana, prometheus
 from k8s_charts import monitoring as charts
 from k8s_charts.helm import HelmRelease
 from names import K8sNames, NodeGroups
-from stacks.common import nag_acknowledge
 from stacks.constructs.alarms import AlarmTopic
 from stacks.constructs.eks_addons import ADDON_VERSIONS
 from stacks.constructs.eks_controllers import HELM_TIMEOUT
 from stacks.constructs.eks_platform import EksPlatform
-from stacks.constructs.pod_identity import PodIdentityRole
 
 CLOUDWATCH_ADDON = "amazon-cloudwatch-observability"
 

@@ -9,10 +9,10 @@ from aws_cdk import aws_eks_v2 as eks
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from addons.pod_identity import PodIdentityRole
+from findings import nag_acknowledge
 from fit import platform_values
 from names import K8sNames
-from stacks.common import nag_acknowledge
-from stacks.constructs.pod_identity import PodIdentityRole
 
 # Add-on versions pinned per Kubernetes minor. A missing entry means EKS installs the default version
 # of that add-on for the cluster's Kubernetes version when the add-on is created (the seed's

@@ -25,12 +25,12 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct, IDependable
 
+from addons.pod_identity import PodIdentityRole
+from findings import checkov_skip, nag_acknowledge
 from fit import platform_values
 from k8s_charts import cluster_autoscaler
 from k8s_charts.helm import HelmRelease
 from names import K8sNames
-from stacks.common import checkov_skip, nag_acknowledge
-from stacks.constructs.pod_identity import PodIdentityRole
 
 # Longest wait the kubectl handler allows: a chart's webhook must be serving before the next object lands.
 HELM_TIMEOUT = cdk.Duration.minutes(15)
