@@ -23,9 +23,9 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 import app as techlib_app
+from findings import checkov_skip
 from scripts import cfn_validate
 from scripts.suppressions import collect as collect_suppressions
-from stacks.common import checkov_skip
 from tests.conftest import VALIDATION_ENGINE, Synthesized, cdk_json_context, new_app
 from tests.validators import all_manifests, checkov_outcome
 
