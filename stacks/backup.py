@@ -23,8 +23,8 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from config import AppConfig
+from findings import nag_acknowledge
 from stacks.base import TechLibStack
-from stacks.common import nag_acknowledge
 from stacks.constructs.stateful import DataKey
 
 # The seed's two policies, plus the S3 pair: AWS Backup's S3 permissions live only in these, and the

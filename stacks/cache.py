@@ -15,9 +15,9 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from config import AppConfig
+from findings import nag_acknowledge
 from names import Ports
 from stacks.base import TechLibStack
-from stacks.common import nag_acknowledge
 from stacks.constructs.stateful import DataKey, Removal
 from stacks.network import NetworkStack
 

@@ -9,12 +9,6 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 
-from findings import nag_acknowledge
-
-# Re-exported only for database.py, cache.py and backup.py, which another change is reshaping (issue 18's
-# stateful preamble); the other stacks import it from findings. Drop this line when those three do.
-__all__ = ["DEPENDENT_REMOVAL", "STATEFUL_REMOVAL", "allow_log_groups_to_use_key", "log_retention", "nag_acknowledge"]
-
 _RETENTION_BY_DAYS: dict[int, logs.RetentionDays] = {
     1: logs.RetentionDays.ONE_DAY,
     3: logs.RetentionDays.THREE_DAYS,
@@ -63,18 +57,3 @@ def allow_log_groups_to_use_key(key: kms.IKey, *, log_groups: Sequence[str] = ("
             conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": arns[0] if len(arns) == 1 else arns}},
         )
     )
-
-
-# The configured removal policy of a stateful resource (`database.removal_policy`, `cache.removal_policy`),
-# and what follows for what depends on its snapshots: the key that encrypts them, the credentials they
-# were taken with, the logs of the same period are kept whenever the data is.
-STATEFUL_REMOVAL = {
-    "snapshot": cdk.RemovalPolicy.SNAPSHOT,
-    "retain": cdk.RemovalPolicy.RETAIN,
-    "destroy": cdk.RemovalPolicy.DESTROY,
-}
-DEPENDENT_REMOVAL = {
-    "snapshot": cdk.RemovalPolicy.RETAIN,
-    "retain": cdk.RemovalPolicy.RETAIN,
-    "destroy": cdk.RemovalPolicy.DESTROY,
-}

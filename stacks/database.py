@@ -19,9 +19,9 @@ from constructs import Construct
 
 from config import AppConfig
 from config.aurora import engine_version_attribute
+from findings import nag_acknowledge
 from names import Ports
 from stacks.base import TechLibStack
-from stacks.common import nag_acknowledge
 from stacks.constructs.stateful import DataKey, Removal
 from stacks.network import NetworkStack
 

@@ -19,7 +19,21 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from stacks.common import DEPENDENT_REMOVAL, STATEFUL_REMOVAL, allow_log_groups_to_use_key, log_retention
+from stacks.common import allow_log_groups_to_use_key, log_retention
+
+# The configured removal policy of a stateful resource (`database.removal_policy`, `cache.removal_policy`),
+# and what follows for what depends on its snapshots: the key that encrypts them, the credentials they
+# were taken with, the logs of the same period are kept whenever the data is.
+STATEFUL_REMOVAL = {
+    "snapshot": cdk.RemovalPolicy.SNAPSHOT,
+    "retain": cdk.RemovalPolicy.RETAIN,
+    "destroy": cdk.RemovalPolicy.DESTROY,
+}
+DEPENDENT_REMOVAL = {
+    "snapshot": cdk.RemovalPolicy.RETAIN,
+    "retain": cdk.RemovalPolicy.RETAIN,
+    "destroy": cdk.RemovalPolicy.DESTROY,
+}
 
 
 @dataclass(frozen=True)
