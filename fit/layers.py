@@ -10,8 +10,8 @@ from typing import Any
 
 import cdk8s
 
+from addons import cluster_autoscaler as ca
 from config import AppConfig, ConfigError
-from k8s_charts import cluster_autoscaler as ca
 from k8s_charts import exporters, monitoring, prometheus
 from k8s_charts import workloads as app
 from k8s_charts.platform import AppSecretsChart, AppSecretsValues

@@ -1,8 +1,9 @@
-"""What every platform pod asks for: replicas and requests/limits, chosen once and handed to charts and add-ons.
+"""Pod resources (`PodResources`) and what the monitoring pods ask for: replicas and requests/limits.
 
 Each figure is the value the Helm values, add-on configurations and cdk8s charts receive, so the pod inventory
 (fit/inventory.py) and the capacity model read the same numbers the cluster gets. Where a figure comes from
-the component's own recommendation, the comment names it; otherwise it says what it is sized for.
+the component's own recommendation, the comment names it; otherwise it says what it is sized for. The EKS
+stack's add-ons (addons/) declare their own figures in their modules, next to the values that carry them.
 """
 
 from __future__ import annotations
@@ -99,38 +100,8 @@ class PodResources:
         )
 
 
-# --- Helm releases of the EKS stack ------------------------------------------------------------------------
+# --- the Monitoring stack's EKS add-on ------------------------------------------------------------------------
 
-# AWS Load Balancer Controller: two replicas because its webhooks (pod readiness gates, Service/Ingress
-# validation) fail closed; one replica restarting would block every Service change. The chart's README
-# example requests 100m/128Mi.
-ALB_CONTROLLER_REPLICAS = 2
-ALB_CONTROLLER = PodResources(cpu_request_m=100, memory_request_mib=128, memory_limit_mib=256)
-# metrics-server: the chart's default requests (100m/200Mi), sized by upstream for clusters up to ~100 nodes.
-METRICS_SERVER_REPLICAS = 1
-METRICS_SERVER = PodResources(cpu_request_m=100, memory_request_mib=200, memory_limit_mib=400)
-# External Secrets: one replica each; a restart delays a sync by seconds. The chart's commented example
-# requests 10m/32Mi; the controller caches the synced Secrets, so it gets 64Mi.
-EXTERNAL_SECRETS_REPLICAS = 1
-EXTERNAL_SECRETS_CONTROLLER = PodResources(cpu_request_m=10, memory_request_mib=64, memory_limit_mib=256)
-EXTERNAL_SECRETS_WEBHOOK = PodResources(cpu_request_m=10, memory_request_mib=32, memory_limit_mib=128)
-EXTERNAL_SECRETS_CERT_CONTROLLER = PodResources(cpu_request_m=10, memory_request_mib=32, memory_limit_mib=128)
-# Cluster Autoscaler: the upstream AWS example's 100m/600Mi is for large clusters; two small node groups
-# need far less. Limits equal requests (Guaranteed), as upstream recommends for the autoscaler.
-CLUSTER_AUTOSCALER_REPLICAS = 1
-CLUSTER_AUTOSCALER = PodResources(cpu_request_m=100, memory_request_mib=300, memory_limit_mib=300, cpu_limit_m=100)
-
-# --- EKS add-ons ---------------------------------------------------------------------------------------------
-
-# CoreDNS: the add-on's defaults (2 replicas, 100m/70Mi, 170Mi limit) from the CoreDNS deployment EKS ships.
-COREDNS_REPLICAS = 2
-COREDNS = PodResources(cpu_request_m=100, memory_request_mib=70, memory_limit_mib=170)
-# EBS CSI controller: 2 replicas (leader-elected; the second takes over attachments within seconds). The
-# chart's controller.resources default 10m/40Mi (256Mi limit) applies to the plugin and to each of its
-# five sidecars (provisioner, attacher, snapshotter, resizer, liveness probe), which inherit it.
-EBS_CSI_CONTROLLER_REPLICAS = 2
-EBS_CSI_CONTROLLER_CONTAINERS = 6
-EBS_CSI_CONTROLLER_CONTAINER = PodResources(cpu_request_m=10, memory_request_mib=40, memory_limit_mib=256)
 # CloudWatch observability: the chart's manager default requests 100m/64Mi; agent 250m/128Mi (512Mi limit).
 CLOUDWATCH_MANAGER_REPLICAS = 1
 CLOUDWATCH_MANAGER = PodResources(cpu_request_m=100, memory_request_mib=64, memory_limit_mib=128)
@@ -153,25 +124,3 @@ GRAFANA = PodResources(cpu_request_m=100, memory_request_mib=192, memory_limit_m
 # The two exporters: one query round per scrape.
 EXPORTER = PodResources(cpu_request_m=50, memory_request_mib=64, memory_limit_mib=128, cpu_limit_m=200)
 MONITORING_REPLICAS = 1  # single Prometheus/Alertmanager/Grafana: their volumes are ReadWriteOnce
-
-# --- DaemonSets EKS ships and we do not configure (their published requests) --------------------------------
-
-# aws-node: the vpc-cni container requests 25m, the network policy agent (enableNetworkPolicy) 25m.
-AWS_NODE = PodResources(cpu_request_m=50, memory_request_mib=0, memory_limit_mib=0)
-# kube-proxy: the add-on's manifest requests 100m and no memory.
-KUBE_PROXY = PodResources(cpu_request_m=100, memory_request_mib=0, memory_limit_mib=0)
-# eks-pod-identity-agent: the add-on sets no requests; counted for its pod slot only.
-POD_IDENTITY_AGENT = PodResources(cpu_request_m=0, memory_request_mib=0, memory_limit_mib=0)
-# EFS CSI driver: the add-on's default is 200m CPU for each of a pod's 3 containers (aws/containers-roadmap#2758);
-# these are the driver's idle use with headroom for stunnel (TLS mounts) in the node plugin. The controller runs
-# the chart's 2 replicas (controller.replicaCount), which the add-on's configuration schema does not let us set
-# (aws/containers-roadmap#2415): counted here, not sent.
-EFS_CSI_CONTROLLER_REPLICAS = 2
-EFS_CSI_CONTROLLER_CONTAINERS = 3  # efs-plugin, csi-provisioner, liveness-probe
-EFS_CSI_CONTROLLER_CONTAINER = PodResources(
-    cpu_request_m=10, memory_request_mib=40, memory_limit_mib=128, cpu_limit_m=100
-)
-EFS_CSI_NODE_CONTAINERS = 3  # efs-plugin, csi-driver-registrar, liveness-probe
-EFS_CSI_NODE_CONTAINER = PodResources(cpu_request_m=10, memory_request_mib=40, memory_limit_mib=256, cpu_limit_m=200)
-# ebs-csi-node: plugin, node-driver-registrar and liveness probe at the chart's node default 10m/40Mi each.
-EBS_CSI_NODE = PodResources(cpu_request_m=10, memory_request_mib=40, memory_limit_mib=256).times(3)

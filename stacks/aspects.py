@@ -6,7 +6,7 @@ import jsii
 from aws_cdk import CfnResource, IAspect
 from constructs import IConstruct
 
-from stacks.common import checkov_skip
+from findings import checkov_skip
 
 # aws-cdk-lib's own handlers (custom-resource providers, the kubectl/Helm handler, log retention) are the
 # only Lambda functions in this app. CloudFormation invokes them synchronously during a deploy.

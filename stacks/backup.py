@@ -18,14 +18,14 @@ import aws_cdk as cdk
 from aws_cdk import aws_backup as backup
 from aws_cdk import aws_efs as efs
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_rds as rds
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from config import AppConfig
+from findings import nag_acknowledge
 from stacks.base import TechLibStack
-from stacks.common import nag_acknowledge
+from stacks.constructs.stateful import DataKey
 
 # The seed's two policies, plus the S3 pair: AWS Backup's S3 permissions live only in these, and the
 # selection includes a bucket.
@@ -107,14 +107,13 @@ class ProtectedVault(Construct):
     def __init__(self, scope: Construct, id_: str, *, config: AppConfig, vault_name: str) -> None:
         super().__init__(scope, id_)
         stack = cdk.Stack.of(self)
-        self.key = kms.Key(
+        self.key = DataKey(
             self,
             "Key",
-            description=f"Encrypts the recovery points in the backup vault {vault_name}",
             alias=f"alias/{vault_name}",
-            enable_key_rotation=True,
+            description=f"Encrypts the recovery points in the backup vault {vault_name}",
             removal_policy=cdk.RemovalPolicy.RETAIN,
-        )
+        ).key
         lock = (
             # No changeable_for: governance mode, which the break-glass path can still lift; compliance mode
             # would make a wrong retention permanent.

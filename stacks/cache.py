@@ -11,21 +11,14 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_elasticache as elasticache
-from aws_cdk import aws_kms as kms
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from config import AppConfig
+from findings import nag_acknowledge
 from names import Ports
 from stacks.base import TechLibStack
-from stacks.common import (
-    DEPENDENT_REMOVAL,
-    STATEFUL_REMOVAL,
-    allow_log_groups_to_use_key,
-    log_retention,
-    nag_acknowledge,
-)
+from stacks.constructs.stateful import DataKey, Removal
 from stacks.network import NetworkStack
 
 # ElastiCache AUTH tokens: 16-128 printable characters without @, " or /. Letters and digits only,
@@ -47,18 +40,18 @@ class CacheStack(TechLibStack):
         )
         cache = config.cache
         prefix = config.resource_prefix
-        dependent_removal = DEPENDENT_REMOVAL[cache.removal_policy]
+        removal = Removal.configured(cache.removal_policy)
         self.replication_group_id = f"{prefix}-redis"
 
-        self.kms_key = kms.Key(
+        data_key = DataKey(
             self,
             "CacheKey",
             alias=f"alias/{prefix}/cache",
             description=f"Encrypts the {prefix} ElastiCache data at rest, its AUTH token and its slow log",
-            enable_key_rotation=True,
-            removal_policy=dependent_removal,
+            removal_policy=removal.dependents,
+            log_group_prefix=f"/aws/elasticache/{self.replication_group_id}",
         )
-        allow_log_groups_to_use_key(self.kms_key, log_groups=[f"/aws/elasticache/{self.replication_group_id}/*"])
+        self.kms_key = data_key.key
 
         self.auth_token_secret = secretsmanager.Secret(
             self,
@@ -69,7 +62,7 @@ class CacheStack(TechLibStack):
             generate_secret_string=secretsmanager.SecretStringGenerator(
                 password_length=AUTH_TOKEN_LENGTH, exclude_punctuation=True, include_space=False
             ),
-            removal_policy=dependent_removal,
+            removal_policy=removal.dependents,
         )
         nag_acknowledge(
             self.auth_token_secret,
@@ -79,13 +72,8 @@ class CacheStack(TechLibStack):
             "Rotate by replacing the secret value and redeploying.",
         )
 
-        self.slow_log_group = logs.LogGroup(
-            self,
-            "SlowLogGroup",
-            log_group_name=f"/aws/elasticache/{self.replication_group_id}/slow-log",
-            retention=log_retention(cache.log_retention_days),
-            encryption_key=self.kms_key,
-            removal_policy=dependent_removal,
+        self.slow_log_group = data_key.log_group(
+            "SlowLogGroup", name="slow-log", retention_days=cache.log_retention_days
         )
 
         subnet_group = elasticache.CfnSubnetGroup(
@@ -146,7 +134,7 @@ class CacheStack(TechLibStack):
             ],
             tags=[cdk.CfnTag(key="Name", value=f"{prefix}-redis-cluster")],
         )
-        self.replication_group.apply_removal_policy(STATEFUL_REMOVAL[cache.removal_policy])
+        self.replication_group.apply_removal_policy(removal.data)
 
         self.primary_endpoint_address: str = self.replication_group.attr_primary_end_point_address
         self.reader_endpoint_address: str = self.replication_group.attr_reader_end_point_address

@@ -22,9 +22,9 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from config import AppConfig
+from findings import checkov_skip, nag_acknowledge
 from names import PathPatterns, Ports
 from stacks.base import TechLibStack
-from stacks.common import checkov_skip, nag_acknowledge
 from stacks.edge import EdgeStack
 
 COMMENT = "Tech Library Management System CDN"

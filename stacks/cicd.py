@@ -25,9 +25,9 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from config import AppConfig
+from findings import checkov_skip, nag_acknowledge
 from names import Regions
 from stacks.base import TechLibStack
-from stacks.common import checkov_skip, nag_acknowledge
 
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com"

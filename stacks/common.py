@@ -8,7 +8,6 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
-from constructs import IConstruct
 
 _RETENTION_BY_DAYS: dict[int, logs.RetentionDays] = {
     1: logs.RetentionDays.ONE_DAY,
@@ -41,27 +40,6 @@ def log_retention(days: int) -> logs.RetentionDays:
     return _RETENTION_BY_DAYS[days]
 
 
-def checkov_skip(construct: IConstruct, check_id: str, reason: str) -> None:
-    """Record a checkov suppression, with its reason, in the resource's template metadata.
-
-    checkov reads `Metadata.checkov.skip` on CloudFormation resources, so the reason stands next to
-    the resource it excuses instead of in a global list.
-    """
-    resource = construct if isinstance(construct, cdk.CfnResource) else construct.node.default_child
-    if not isinstance(resource, cdk.CfnResource):
-        raise TypeError(f"{construct.node.path} has no CloudFormation resource to annotate")
-    metadata = resource.get_metadata("checkov") or {"skip": []}
-    # Idempotent: a forced re-synthesis (aws_cdk.assertions.Template.from_stack) runs aspects again.
-    if all(skip["id"] != check_id for skip in metadata["skip"]):
-        metadata["skip"].append({"id": check_id, "comment": reason})
-    resource.add_metadata("checkov", metadata)
-
-
-def nag_acknowledge(scope: IConstruct, rule_id: str, reason: str) -> None:
-    """Acknowledge a cdk-nag (or built-in validation) finding on a scope and its children, with the reason."""
-    cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=rule_id, reason=reason))
-
-
 def allow_log_groups_to_use_key(key: kms.IKey, *, log_groups: Sequence[str] = ("*",), sid: str | None = None) -> None:
     """Let CloudWatch Logs of the key's own account and region encrypt the named log groups with it.
 
@@ -79,18 +57,3 @@ def allow_log_groups_to_use_key(key: kms.IKey, *, log_groups: Sequence[str] = ("
             conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": arns[0] if len(arns) == 1 else arns}},
         )
     )
-
-
-# The configured removal policy of a stateful resource (`database.removal_policy`, `cache.removal_policy`),
-# and what follows for what depends on its snapshots: the key that encrypts them, the credentials they
-# were taken with, the logs of the same period are kept whenever the data is.
-STATEFUL_REMOVAL = {
-    "snapshot": cdk.RemovalPolicy.SNAPSHOT,
-    "retain": cdk.RemovalPolicy.RETAIN,
-    "destroy": cdk.RemovalPolicy.DESTROY,
-}
-DEPENDENT_REMOVAL = {
-    "snapshot": cdk.RemovalPolicy.RETAIN,
-    "retain": cdk.RemovalPolicy.RETAIN,
-    "destroy": cdk.RemovalPolicy.DESTROY,
-}

@@ -13,23 +13,16 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_rds as rds
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from config import AppConfig
 from config.aurora import engine_version_attribute
+from findings import nag_acknowledge
 from names import Ports
 from stacks.base import TechLibStack
-from stacks.common import (
-    DEPENDENT_REMOVAL,
-    STATEFUL_REMOVAL,
-    allow_log_groups_to_use_key,
-    log_retention,
-    nag_acknowledge,
-)
+from stacks.constructs.stateful import DataKey, Removal
 from stacks.network import NetworkStack
 
 PERFORMANCE_INSIGHTS_RETENTION = {
@@ -61,29 +54,22 @@ class DatabaseStack(TechLibStack):
         )
         db = config.database
         prefix = config.resource_prefix
-        dependent_removal = DEPENDENT_REMOVAL[db.removal_policy]
+        removal = Removal.configured(db.removal_policy)
         self.cluster_identifier = f"{prefix}-db-cluster"
 
-        self.kms_key = kms.Key(
+        data_key = DataKey(
             self,
             "DatabaseKey",
             alias=f"alias/{prefix}/database",
             description=f"Encrypts the {prefix} Aurora cluster, its snapshots, Performance Insights, credentials and logs",
-            enable_key_rotation=True,
-            removal_policy=dependent_removal,
+            removal_policy=removal.dependents,
+            # Where RDS exports the cluster's logs.
+            log_group_prefix=f"/aws/rds/cluster/{self.cluster_identifier}",
         )
-        # CloudWatch Logs encrypts the exported PostgreSQL log with this key.
-        allow_log_groups_to_use_key(self.kms_key, log_groups=[f"/aws/rds/cluster/{self.cluster_identifier}/*"])
-
-        # Created before the cluster so RDS exports into a group with our retention, key and removal
-        # policy instead of creating a never-expiring one (and without a log-retention Lambda).
-        self.log_group = logs.LogGroup(
-            self,
-            "PostgresqlLogGroup",
-            log_group_name=f"/aws/rds/cluster/{self.cluster_identifier}/{POSTGRESQL_LOG}",
-            retention=log_retention(db.log_retention_days),
-            encryption_key=self.kms_key,
-            removal_policy=dependent_removal,
+        self.kms_key = data_key.key
+        # Before the cluster (it depends on the group): RDS then exports into it instead of creating its own.
+        self.log_group = data_key.log_group(
+            "PostgresqlLogGroup", name=POSTGRESQL_LOG, retention_days=db.log_retention_days
         )
 
         self.credentials_secret = credentials_secret = rds.DatabaseSecret(
@@ -94,7 +80,7 @@ class DatabaseStack(TechLibStack):
             secret_name=f"{prefix}/database/credentials",
             encryption_key=self.kms_key,
         )
-        credentials_secret.apply_removal_policy(dependent_removal)
+        credentials_secret.apply_removal_policy(removal.dependents)
 
         engine = rds.DatabaseClusterEngine.aurora_postgres(
             version=getattr(rds.AuroraPostgresEngineVersion, engine_version_attribute(db.engine_version))
@@ -120,7 +106,7 @@ class DatabaseStack(TechLibStack):
             vpc=network.vpc,
             vpc_subnets=network.database_subnets,
             subnet_group_name=f"{prefix}-db-subnet-group",
-            removal_policy=dependent_removal,
+            removal_policy=removal.dependents,
         )
         cdk.Tags.of(subnet_group).add("Name", f"{prefix}-db-subnet-group")
 
@@ -186,7 +172,7 @@ class DatabaseStack(TechLibStack):
             enable_performance_insights=True,
             performance_insight_retention=pi_retention,
             performance_insight_encryption_key=self.kms_key,
-            removal_policy=STATEFUL_REMOVAL[db.removal_policy],
+            removal_policy=removal.data,
         )
         self.cluster.node.add_dependency(self.log_group)
         cdk.Tags.of(self.cluster).add("Name", f"{prefix}-db-cluster")

@@ -29,14 +29,16 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct, IDependable
 
+from addons import efs_csi_driver
+from addons.base import ClusterContext
 from config import AppConfig
 from config.kubernetes import SUPPORTED_VERSIONS, KubernetesVersionInfo
-from k8s_charts.cluster_autoscaler import ClusterAutoscalerChart, ClusterAutoscalerValues
+from findings import checkov_skip, nag_acknowledge
 from k8s_charts.platform import AppNamespaceChart
 from k8s_charts.storage import EfsStorageClassChart
 from names import NodeGroups
 from stacks.base import TechLibStack
-from stacks.common import allow_log_groups_to_use_key, checkov_skip, log_retention, nag_acknowledge
+from stacks.common import allow_log_groups_to_use_key, log_retention
 from stacks.constructs.eks_addons import EksAddons
 from stacks.constructs.eks_controllers import PlatformControllers
 from stacks.constructs.eks_node_group import ManagedNodeGroup, node_role
@@ -161,14 +163,8 @@ class EksStack(TechLibStack):
         cfn_cluster.upgrade_policy = eks.CfnCluster.UpgradePolicyProperty(support_type=settings.upgrade_policy)
         cfn_cluster.node.add_dependency(cluster_role, self.control_plane_logs)
 
-        self.addons = EksAddons(
-            self,
-            "Addons",
-            cluster=self.cluster,
-            cluster_name=settings.cluster_name,
-            kubernetes_version=settings.kubernetes_version,
-            system_node_selector=settings.node_group(NodeGroups.SYSTEM).labels,
-        )
+        context = ClusterContext(config=config, cluster=self.cluster, vpc_id=network.vpc.vpc_id)
+        self.addons = EksAddons(self, "Addons", context=context)
         self.node_role = node_role(self, "NodeRole")
         node_security_groups: list[ec2.ISecurityGroup] = [
             network.node_security_group,
@@ -208,40 +204,14 @@ class EksStack(TechLibStack):
             for addon in self.addons.after_nodes:
                 addon.node.add_dependency(group.nodegroup)
 
-        system_labels = settings.node_group(NodeGroups.SYSTEM).labels
         prerequisites: list[IDependable] = [
             *(group.nodegroup for group in self.node_groups.values()),
             *self.addons.before_nodes,
             *self.addons.after_nodes,
         ]
-        self.controllers = PlatformControllers(
-            self,
-            "Controllers",
-            cluster=self.cluster,
-            cluster_name=settings.cluster_name,
-            vpc_id=network.vpc.vpc_id,
-            node_selector=system_labels,
-            prerequisites=prerequisites,
-        )
+        self.controllers = PlatformControllers(self, "Controllers", context=context, prerequisites=prerequisites)
 
         charts = cdk8s.App()
-        self.cluster_autoscaler = self.cluster.add_cdk8s_chart(
-            "ClusterAutoscaler",
-            ClusterAutoscalerChart(
-                charts,
-                f"{config.resource_prefix}-cluster-autoscaler",
-                values=ClusterAutoscalerValues(
-                    cluster_name=settings.cluster_name,
-                    region=self.region,
-                    image_tag=self.version_info.cluster_autoscaler_image_tag,
-                    node_selector=system_labels,
-                    # Burst capacity comes from Spot first (the design's cost policy), on-demand after.
-                    preferred_node_groups=(NodeGroups.APP_SPOT,) if spot is not None else (),
-                ),
-            ),
-        )
-        self.cluster_autoscaler.node.add_dependency(self.controllers.cluster_autoscaler_role, *prerequisites)
-
         self.efs_storage_class: eks.KubernetesManifest | None = None
         efs_id = file_system_id or config.efs.file_system_id
         if efs_id is not None:
@@ -249,7 +219,7 @@ class EksStack(TechLibStack):
                 "EfsStorageClass",
                 EfsStorageClassChart(charts, f"{config.resource_prefix}-efs-storage", file_system_id=efs_id),
             )
-            self.efs_storage_class.node.add_dependency(self.addons.efs_csi_driver)
+            self.efs_storage_class.node.add_dependency(self.addons.installed[efs_csi_driver.NAME])
 
         self.app_namespace = self.cluster.add_cdk8s_chart(
             "AppNamespace",

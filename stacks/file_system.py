@@ -14,16 +14,13 @@ import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_efs as efs
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from config import AppConfig
 from names import Ports
 from stacks.base import TechLibStack
+from stacks.constructs.stateful import DataKey, Removal
 from stacks.network import NetworkStack
-
-# EFS has no SNAPSHOT deletion policy in CloudFormation; the backup plan's recovery points are its snapshots.
-EFS_REMOVAL = {"retain": cdk.RemovalPolicy.RETAIN, "destroy": cdk.RemovalPolicy.DESTROY}
 
 
 class FileSystemStack(TechLibStack):
@@ -39,16 +36,16 @@ class FileSystemStack(TechLibStack):
             **kwargs,
         )
         prefix = config.resource_prefix
-        removal = EFS_REMOVAL[config.efs.removal_policy]
-        self.key = kms.Key(
+        # efs.removal_policy is "retain" or "destroy" (EFS has no SNAPSHOT deletion policy; the backup plan's
+        # recovery points are its snapshots), so the key goes exactly when the file system does.
+        removal = Removal.configured(config.efs.removal_policy)
+        self.key = DataKey(
             self,
             "FileSystemKey",
             alias=f"alias/{prefix}-efs",
             description=f"Encrypts the {prefix} EFS file system at rest",
-            enable_key_rotation=True,
-            # Kept whenever the file system is: a retained file system is unreadable without it.
-            removal_policy=removal,
-        )
+            removal_policy=removal.dependents,
+        ).key
         self.security_group = ec2.SecurityGroup(
             self,
             "FileSystemSecurityGroup",
@@ -73,7 +70,7 @@ class FileSystemStack(TechLibStack):
             throughput_mode=efs.ThroughputMode.ELASTIC,
             # The backup plan (BackupStack) backs it up with the rest of the data; EFS's own plan would be a second.
             enable_automatic_backups=False,
-            removal_policy=removal,
+            removal_policy=removal.data,
             # No IAM mount authorization: the nodes hold no EFS permission (the driver's controller does), so
             # access is the security group above plus the access points' enforced POSIX identity, and TLS only.
             allow_anonymous_access=True,

@@ -34,7 +34,9 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import region_info
 from constructs import Construct
 
+from addons.external_secrets import secret_reader_statements
 from config import AppConfig
+from findings import checkov_skip, nag_acknowledge
 from k8s_charts.platform import AppSecretsChart, AppSecretsValues
 from k8s_charts.workloads import (
     ALB_LOG_PREFIX,
@@ -45,8 +47,6 @@ from k8s_charts.workloads import (
 )
 from names import K8sNames
 from stacks.base import TechLibStack
-from stacks.common import checkov_skip, nag_acknowledge
-from stacks.constructs.eks_controllers import secret_reader_statements
 from stacks.constructs.eks_platform import EksPlatform
 from stacks.network import NetworkStack
 

@@ -13,16 +13,14 @@ import kubernetes_validate
 import pytest
 from aws_cdk.assertions import Annotations, Match, Template
 
+from addons.aws_load_balancer_controller import POLICY as ALB_CONTROLLER_POLICY
+from addons.aws_load_balancer_controller import RELEASE as AWS_LOAD_BALANCER_CONTROLLER
+from addons.external_secrets import RELEASE as EXTERNAL_SECRETS
+from addons.metrics_server import RELEASE as METRICS_SERVER
 from config import load_config
 from config.kubernetes import SUPPORTED_VERSIONS
 from k8s_charts.helm import HelmRelease
 from scripts.applied_manifests import applied_manifests, manifest_payloads
-from stacks.constructs.eks_controllers import (
-    ALB_CONTROLLER_POLICY,
-    AWS_LOAD_BALANCER_CONTROLLER,
-    EXTERNAL_SECRETS,
-    METRICS_SERVER,
-)
 from stacks.constructs.eks_node_group import SYSCTL_FLOORS
 from stacks.eks import EksStack, support_warning
 from stacks.network import NetworkStack

@@ -130,17 +130,23 @@ def test_the_values_the_inventory_reads_are_the_values_the_templates_carry(prod:
     eks = prod.template_json(prod.built.eks)
     monitoring = prod.template_json(prod.built.monitoring)
     pairs = [
-        (_helm_values(eks, "aws-load-balancer-controller"), values.alb_controller),
-        (_helm_values(eks, "metrics-server"), values.metrics_server),
-        (_helm_values(eks, "external-secrets"), values.external_secrets),
-        (_helm_values(eks, "external-secrets")["webhook"], values.external_secrets["webhook"]),
-        (_helm_values(eks, "external-secrets")["certController"], values.external_secrets["certController"]),
-        (_addon_configuration(eks, "coredns"), values.coredns),
-        (_addon_configuration(eks, "aws-ebs-csi-driver")["controller"], values.ebs_csi["controller"]),
-        (_addon_configuration(monitoring, "amazon-cloudwatch-observability")["manager"], values.cloudwatch["manager"]),
+        (_helm_values(eks, "aws-load-balancer-controller"), values.addons["aws-load-balancer-controller"]),
+        (_helm_values(eks, "metrics-server"), values.addons["metrics-server"]),
+        (_helm_values(eks, "external-secrets"), values.addons["external-secrets"]),
+        (_helm_values(eks, "external-secrets")["webhook"], values.addons["external-secrets"]["webhook"]),
+        (_helm_values(eks, "external-secrets")["certController"], values.addons["external-secrets"]["certController"]),
+        (_addon_configuration(eks, "coredns"), values.addons["coredns"]),
+        (
+            _addon_configuration(eks, "aws-ebs-csi-driver")["controller"],
+            values.addons["aws-ebs-csi-driver"]["controller"],
+        ),
+        (
+            _addon_configuration(monitoring, "amazon-cloudwatch-observability")["manager"],
+            values.addons["amazon-cloudwatch-observability"]["manager"],
+        ),
         (
             _addon_configuration(monitoring, "amazon-cloudwatch-observability")["agent"]["resources"],
-            values.cloudwatch["agent"]["resources"],
+            values.addons["amazon-cloudwatch-observability"]["agent"]["resources"],
         ),
         (_helm_values(monitoring, "prometheus-adapter"), values.adapter),
         (_helm_values(monitoring, "grafana"), values.grafana),

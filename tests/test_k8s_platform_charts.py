@@ -13,12 +13,12 @@ import cdk8s
 import kubernetes_validate
 import pytest
 
-from config.kubernetes import SUPPORTED_VERSIONS
-from k8s_charts.cluster_autoscaler import (
+from addons.cluster_autoscaler import (
     IMAGE_REPOSITORY,
     ClusterAutoscalerChart,
     ClusterAutoscalerValues,
 )
+from config.kubernetes import SUPPORTED_VERSIONS
 from k8s_charts.platform import AppNamespaceChart, AppSecretsChart, AppSecretsValues
 
 LAMBDA_PAYLOAD_LIMIT = 256 * 1024

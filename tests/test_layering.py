@@ -16,13 +16,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Written once: each layer is a list of module prefixes. `fit` straddles the charts: the sizing rules and
-# the platform values the charts are built from sit below them, the checks that read the charts above.
+# Written once: each layer is a list of module prefixes. `fit` straddles the charts and the add-ons: the
+# sizing rules and platform values the charts are built from sit below the charts, the pieces of the pod
+# inventory (fit.pods) below the add-ons that declare their pods with them, the inventory and the checks
+# that read every add-on and chart above both. The add-ons (one module per cluster add-on: its release,
+# role, names, pods and reasons) sit below the stacks that loop over them.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("config",),
     ("names",),
+    ("findings",),
     ("fit.sizing", "fit.platform_values"),
     ("k8s_charts",),
+    ("fit.pods",),
+    ("addons",),
     ("fit",),
     ("stacks",),
     ("scripts",),
@@ -142,7 +148,7 @@ def test_the_charts_and_the_fit_checks_never_import_the_stacks() -> None:
     offenders = [
         f"{_shown(path)}:{line}: {module} imports {target}"
         for module, path in modules.items()
-        if any(_matches(module, low) for low in ("config", "names", "fit", "k8s_charts"))
+        if any(_matches(module, low) for low in ("config", "names", "findings", "fit", "k8s_charts", "addons"))
         for target, line in imported(module, path, modules)
         if _matches(target, "stacks")
     ]
@@ -175,6 +181,14 @@ def test_the_charts_and_the_fit_checks_never_import_the_stacks() -> None:
             "from names import Ports\n",
             "config.probe (layer config) imports names (layer names, above it)",
         ),
+        (
+            "addons.probe",
+            "from stacks.constructs.eks_addons import EksAddons\n",
+            "addons.probe (layer addons) imports stacks.constructs.eks_addons (layer stacks, above it)",
+        ),
+        ("addons.probe", "from fit import inventory\n", "imports fit.inventory (layer fit, above it)"),
+        ("fit.pods", "from addons import coredns\n", "fit.pods (layer fit.pods) imports addons.coredns"),
+        ("k8s_charts.probe", "import findings\nfrom addons.base import ClusterContext\n", "imports addons.base"),
     ],
 )
 def test_an_upward_import_fails_naming_it(tmp_path: Path, module: str, source: str, named: str | None) -> None:
@@ -192,9 +206,14 @@ def test_an_upward_import_fails_naming_it(tmp_path: Path, module: str, source: s
 def test_the_downward_imports_of_today_pass() -> None:
     modules = project_modules()
     edges = {(module, target) for module, path in modules.items() for target, _ in imported(module, path, modules)}
-    # The edges the layers exist for: the charts read the sizing rules, the stacks read the charts.
-    assert ("k8s_charts.cluster_autoscaler", "fit.sizing") in edges
+    # The edges the layers exist for: the charts and the add-ons read the sizing rules, the add-ons declare
+    # their pods with fit.pods, the inventory reads the add-ons and the charts, the stacks loop over the add-ons.
+    assert ("k8s_charts.cloudwatch_agent", "fit.platform_values") in edges
+    assert ("addons.cluster_autoscaler", "fit.sizing") in edges
+    assert ("addons.base", "fit.pods") in edges
+    assert ("fit.inventory", "addons.registry") in edges
     assert ("fit.inventory", "k8s_charts.workloads") in edges
+    assert ("stacks.constructs.eks_controllers", "addons.registry") in edges
     assert ("stacks.eks", "k8s_charts.platform") in edges
     assert ("k8s_charts.workloads", "names") in edges
 

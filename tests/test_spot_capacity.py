@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import yaml
 
+from addons.cluster_autoscaler import PRIORITY_CONFIG_MAP, asg_name_pattern
 from config import ConfigError, load_config
 from config.instances import INSTANCE_SHAPES
-from k8s_charts.cluster_autoscaler import PRIORITY_CONFIG_MAP, asg_name_pattern
 from k8s_charts.web_workload import CAPACITY_TYPE_KEY, SPOT_INTERRUPTION_NOTICE_SECONDS, ZONE_KEY
 from names import K8sNames, NodeGroups
 from tests.conftest import Synthesized

@@ -21,9 +21,9 @@ import pytest
 from aws_cdk import aws_s3 as s3
 
 import app as techlib_app
+from findings import checkov_skip
 from scripts import cfn_validate
 from scripts.suppressions import collect as collect_suppressions
-from stacks.common import checkov_skip
 from tests.builtin_validation import ACCOUNT, BROKEN_TEMPLATE, REGION, probe
 from tests.conftest import VALIDATION_ENGINE, Synthesized, new_app
 from tests.validators import all_manifests, checkov_outcome

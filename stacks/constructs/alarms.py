@@ -27,9 +27,9 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from config import AppConfig
+from findings import nag_acknowledge
 from k8s_charts import prometheus_config as prom
 from names import AwsNames
-from stacks.common import nag_acknowledge
 
 # The construct id aws-cdk-lib gives the singleton Lambda behind every AwsCustomResource of a stack.
 LOOKUP_HANDLER_ID = "AWS679f53fac002430cb0da5b7982bd2287"

@@ -25,19 +25,17 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+from addons import cloudwatch_observability
+from addons.base import HELM_TIMEOUT
+from addons.pod_identity import PodIdentityRole
 from config import AppConfig
-from k8s_charts import cloudwatch_agent, exporters, grafana, prometheus
+from findings import nag_acknowledge
+from k8s_charts import exporters, grafana, prometheus
 from k8s_charts import monitoring as charts
 from k8s_charts.helm import HelmRelease
 from names import K8sNames, NodeGroups
-from stacks.common import nag_acknowledge
 from stacks.constructs.alarms import AlarmTopic
-from stacks.constructs.eks_addons import ADDON_VERSIONS
-from stacks.constructs.eks_controllers import HELM_TIMEOUT
 from stacks.constructs.eks_platform import EksPlatform
-from stacks.constructs.pod_identity import PodIdentityRole
-
-CLOUDWATCH_ADDON = "amazon-cloudwatch-observability"
 
 
 class ClusterMonitoring:
@@ -188,40 +186,8 @@ class ClusterMonitoring:
         # The namespace, and the Secrets/ConfigMap the exporters read, are the EKS platform's.
         self.exporters.node.add_dependency(platform.app_namespace, *platform.platform_ready)
 
-        self.cloudwatch_agent_role = PodIdentityRole(
-            scope,
-            "CloudWatchAgentRole",
-            cluster=cluster,
-            cluster_name=cluster_name,
-            namespace=K8sNames.CLOUDWATCH_NAMESPACE,
-            service_account=K8sNames.CLOUDWATCH_AGENT,
-            description="CloudWatch agent (amazon-cloudwatch-observability): node metrics and application logs",
-            associate=False,
-        )
-        self.cloudwatch_agent_role.role.add_managed_policy(
-            iam.ManagedPolicy.from_aws_managed_policy_name("CloudWatchAgentServerPolicy")
-        )
-        nag_acknowledge(
-            self.cloudwatch_agent_role,
-            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/CloudWatchAgentServerPolicy]",
-            "CloudWatchAgentServerPolicy is the agent's documented policy; AWS maintains it as the agent gains features",
-        )
-        self.cloudwatch_addon = eks.CfnAddon(
-            scope,
-            "CloudWatchObservability",
-            addon_name=CLOUDWATCH_ADDON,
-            cluster_name=cluster.cluster_name,
-            addon_version=ADDON_VERSIONS.get(config.eks.kubernetes_version, {}).get(CLOUDWATCH_ADDON),
-            resolve_conflicts="OVERWRITE",
-            pod_identity_associations=[self.cloudwatch_agent_role.addon_association],
-            configuration_values=json.dumps(
-                cloudwatch_agent.cloudwatch_addon_configuration(
-                    resource_prefix=prefix,
-                    cluster_name=cluster_name,
-                    region=region,
-                    node_selector=system_labels,
-                )
-            ),
+        self.cloudwatch_agent_role, self.cloudwatch_addon = cloudwatch_observability.ADDON.install(
+            scope, config=config, cluster=cluster, region=region
         )
         # The agent creates a missing log group itself (without retention or key): ours must exist first.
         self.cloudwatch_addon.node.add_dependency(*log_groups.values())

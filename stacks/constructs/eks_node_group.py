@@ -11,7 +11,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from config.schema import NodeGroupConfig
-from stacks.common import nag_acknowledge
+from findings import nag_acknowledge
 
 # The seed's node tuning, applied as floors: a value the AL2023 kernel already sets higher (fs.file-max
 # defaults to 2^63-1 there) is kept, so "65536" can never shrink the node's file table.

@@ -9,7 +9,7 @@ from typing import Protocol
 from aws_cdk import aws_eks_v2 as eks
 from constructs import IConstruct
 
-from stacks.constructs.pod_identity import PodIdentityRole
+from addons.pod_identity import PodIdentityRole
 
 
 class ExternalSecretsController(Protocol):

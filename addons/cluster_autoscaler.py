@@ -12,22 +12,32 @@ The Deployment is the seed's, corrected where it could not work:
 - a NetworkPolicy: only Prometheus (the monitoring namespace) reaches the metrics port (kubelet probes
   from the node are always allowed by the VPC CNI's policy agent).
 The ServiceAccount, ClusterRole/Role and bindings are the upstream AWS auto-discovery example's. AWS
-permissions come from a Pod Identity association on the ServiceAccount (the EKS stack), not the nodes.
+permissions come from a Pod Identity role associated with that ServiceAccount (below: the autoscaler's
+recommended policy, scoped to this cluster's tagged groups), not the nodes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+import aws_cdk as cdk
 import cdk8s
+from aws_cdk import aws_iam as iam
 from cdk8s_plus_36 import k8s
-from constructs import Construct
+from constructs import Construct, IDependable
 
-from fit import sizing
+from addons.base import ClusterContext, InstalledController, system_node_selector
+from addons.pod_identity import PodIdentityRole
+from config import AppConfig
+from config.kubernetes import SUPPORTED_VERSIONS
+from findings import nag_acknowledge
+from fit.pods import PodComponent, cdk8s_deployment
+from fit.sizing import PodResources
 from k8s_charts.network_policies import metrics_only_from_monitoring
 from k8s_charts.security import restricted_container, restricted_pod
-from names import K8sNames, Ports
+from names import K8sNames, NodeGroups, Ports
 
 NAME = "cluster-autoscaler"
 NAMESPACE = K8sNames.KUBE_SYSTEM_NAMESPACE
@@ -40,8 +50,10 @@ PREFERRED_PRIORITY = 50
 DEFAULT_PRIORITY = 10
 LABELS = {"k8s-addon": "cluster-autoscaler.addons.k8s.io", "k8s-app": NAME}
 APP_LABELS = {"app": NAME}
-RESOURCES = sizing.CLUSTER_AUTOSCALER
-REPLICAS = sizing.CLUSTER_AUTOSCALER_REPLICAS
+# The upstream AWS example's 100m/600Mi is for large clusters; two small node groups need far less.
+# Limits equal requests (Guaranteed), as upstream recommends for the autoscaler.
+REPLICAS = 1
+RESOURCES = PodResources(cpu_request_m=100, memory_request_mib=300, memory_limit_mib=300, cpu_limit_m=100)
 # Non-root uid/gid of the upstream example ("nobody").
 RUN_AS = 65534
 
@@ -246,3 +258,127 @@ class ClusterAutoscalerChart(cdk8s.Chart):
                 )
             ],
         )
+
+
+WILDCARD_REASONS = {
+    "*": (
+        "Cluster Autoscaler recommended policy: the Auto Scaling and EC2 Describe calls and "
+        "GetInstanceTypesFromInstanceRequirements support no resource-level permissions"
+    ),
+    "nodegroup": "DescribeNodegroup on this cluster's node groups only; their ARNs end in EKS-generated ids",
+    "autoScalingGroup": (
+        "Resize/terminate only Auto Scaling groups whose k8s.io/cluster-autoscaler tags mark them as this "
+        "cluster's (statement condition); EKS names managed node groups' groups with a generated suffix"
+    ),
+}
+
+
+def policy_statements(*, cluster_name: str, partition: str, region: str, account: str) -> list[iam.PolicyStatement]:
+    """The autoscaler's recommended policy: read anything it must inspect, scale only this cluster's groups."""
+    return [
+        iam.PolicyStatement(
+            sid="DescribeScalingInputs",
+            actions=[
+                "autoscaling:DescribeAutoScalingGroups",
+                "autoscaling:DescribeAutoScalingInstances",
+                "autoscaling:DescribeLaunchConfigurations",
+                "autoscaling:DescribeScalingActivities",
+                "ec2:DescribeImages",
+                "ec2:DescribeInstanceTypes",
+                "ec2:DescribeLaunchTemplateVersions",
+                "ec2:GetInstanceTypesFromInstanceRequirements",
+            ],
+            resources=["*"],
+        ),
+        iam.PolicyStatement(
+            sid="DescribeOwnNodegroups",
+            actions=["eks:DescribeNodegroup"],
+            resources=[f"arn:{partition}:eks:{region}:{account}:nodegroup/{cluster_name}/*"],
+        ),
+        iam.PolicyStatement(
+            sid="ScaleOwnGroups",
+            actions=["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+            resources=[f"arn:{partition}:autoscaling:{region}:{account}:autoScalingGroup:*:autoScalingGroupName/*"],
+            conditions={
+                "StringEquals": {
+                    f"aws:ResourceTag/k8s.io/cluster-autoscaler/{cluster_name}": "owned",
+                    "aws:ResourceTag/k8s.io/cluster-autoscaler/enabled": "true",
+                }
+            },
+        ),
+    ]
+
+
+def chart_name(config: AppConfig) -> str:
+    """The cdk8s chart's name, which the inventory names as the pods' source."""
+    return f"{config.resource_prefix}-cluster-autoscaler"
+
+
+def chart_values(config: AppConfig, *, region: str) -> ClusterAutoscalerValues:
+    return ClusterAutoscalerValues(
+        cluster_name=config.eks.cluster_name,
+        region=region,
+        image_tag=SUPPORTED_VERSIONS[config.eks.kubernetes_version].cluster_autoscaler_image_tag,
+        node_selector=system_node_selector(config),
+        # Burst capacity comes from Spot first (the design's cost policy), on-demand after.
+        preferred_node_groups=(NodeGroups.APP_SPOT,) if config.eks.spot_app_nodes is not None else (),
+    )
+
+
+class ClusterAutoscaler:
+    """The seed's `autoScaler`: the Deployment above, applied by the kubectl handler, and its role."""
+
+    name = NAME
+
+    def enabled(self, *, config: AppConfig) -> bool:
+        return True
+
+    def pod_values(self, *, config: AppConfig) -> Mapping[str, Any]:
+        return {}  # a cdk8s chart: the pods are read from REPLICAS and RESOURCES directly
+
+    def pods(self, *, config: AppConfig, values: Mapping[str, Any]) -> tuple[PodComponent, ...]:
+        return (
+            cdk8s_deployment(
+                config,
+                name=NAME,
+                namespace=NAMESPACE,
+                source=chart_name(config),
+                replicas=REPLICAS,
+                resources=RESOURCES,
+                selector=system_node_selector(config),
+            ),
+        )
+
+    def install(
+        self, scope: Construct, *, context: ClusterContext, prerequisites: Sequence[IDependable]
+    ) -> InstalledController:
+        stack = cdk.Stack.of(scope)
+        role = PodIdentityRole(
+            scope,
+            "ClusterAutoscalerRole",
+            cluster=context.cluster,
+            cluster_name=context.cluster_name,
+            namespace=NAMESPACE,
+            service_account=SERVICE_ACCOUNT,
+            description="Cluster Autoscaler: resizes this cluster's managed node groups",
+        )
+        for statement in policy_statements(
+            cluster_name=context.cluster_name, partition=stack.partition, region=stack.region, account=stack.account
+        ):
+            role.role.add_to_principal_policy(statement)
+            for resource in statement.resources:
+                if "*" not in resource:
+                    continue
+                kind = "*" if resource == "*" else ("nodegroup" if ":nodegroup/" in resource else "autoScalingGroup")
+                nag_acknowledge(role.role, f"AwsSolutions-IAM5[Resource::{resource}]", WILDCARD_REASONS[kind])
+        manifest = context.cluster.add_cdk8s_chart(
+            "ClusterAutoscaler",
+            ClusterAutoscalerChart(
+                cdk8s.App(), chart_name(context.config), values=chart_values(context.config, region=stack.region)
+            ),
+        )
+        manifest.node.add_dependency(role, *prerequisites)
+        return InstalledController(release=manifest, role=role)
+
+
+ADDON = ClusterAutoscaler()
