@@ -145,7 +145,7 @@ def test_both_gates_fail_synthesis_on_an_error(prod: Synthesized, tmp_path: Path
 @pytest.mark.parametrize("env", ["prod", "dev"])
 def test_checkov_passes_every_template(env: str, request: pytest.FixtureRequest) -> None:
     synth: Synthesized = request.getfixturevalue(env)
-    outcome = checkov_outcome(synth.validators["checkov-cloudformation"])
+    outcome = checkov_outcome(synth.validators["checkov"], "cloudformation")
     assert outcome["passed"] > 0
     assert outcome["parsing_errors"] == 0
     assert outcome["failed"] == [], "\n".join(outcome["failed"])
@@ -175,7 +175,7 @@ def test_every_applied_kubernetes_object_validates_strictly(env: str, request: p
 @pytest.mark.parametrize("env", ["prod", "dev"])
 def test_checkov_passes_every_applied_kubernetes_object(env: str, request: pytest.FixtureRequest) -> None:
     synth: Synthesized = request.getfixturevalue(env)
-    outcome = checkov_outcome(synth.validators["checkov-kubernetes"])
+    outcome = checkov_outcome(synth.validators["checkov"], "kubernetes")
     assert outcome["passed"] > 0
     assert outcome["failed"] == [], "\n".join(outcome["failed"])
 
