@@ -7,6 +7,7 @@ cdk synth -c env=dev      # the cheaper development environment
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -296,4 +297,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    # One synth per process, whose objects (aws-cdk-lib's bindings, jsii proxies) live until it exits: the
+    # cyclic collector only re-scanned them, ~0.5-2 s of a synth (more under load), and the peak memory
+    # without it is the same (maxrss 505 MiB with it, 505 without). Not in main(): tests call that.
+    gc.disable()
     main()
