@@ -40,15 +40,15 @@ def _run(script: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]
     )
 
 
-# Run by the real CDK CLI, whose context is larger than it passes in an environment variable: it cuts the
-# context after `filler` and writes the rest (`env`, `imageTag`) to the overflow file. Each source overrides
-# the one before: the App's `context` prop, CDK_CONTEXT_JSON, the overflow file.
+# Run by the real CDK CLI, whose context is larger than it passes in an environment variable: it keeps
+# the entries before the first one that does not fit (`fromVariable`) in CDK_CONTEXT_JSON and writes that
+# one and the rest (`filler`, `env`, `imageTag`) to the overflow file. Both override the App's `context` prop.
 PROBE = """
 import json, os
 import aws_cdk as cdk
 import app
 props = {"env": "prod", "imageTag": "r0", "filler": "props", "fromProps": True}
-keys = ("env", "imageTag", "fromProps")
+keys = ("env", "imageTag", "fromProps", "fromVariable")
 results = {}
 for name, given in (("cli", None), ("props", props)):
     read, the_app = app.app_context(given), cdk.App(context=given)
@@ -58,7 +58,8 @@ for name, given in (("cli", None), ("props", props)):
         "same_config": app.config_from_context(read) == app.config_from_context(the_app),
     }
 results["overflow_file"] = os.environ.get(app.CONTEXT_OVERFLOW_ENV) is not None
-results["env_in_variable"] = "env" in json.loads(os.environ.get(app.CONTEXT_ENV, "{}"))
+in_variable = json.loads(os.environ.get(app.CONTEXT_ENV, "{}"))
+results["in_variable"] = {k: k in in_variable for k in ("fromVariable", "filler", "env")}
 json.dump(results, open(os.environ["PROBE_OUT"], "w"))
 the_app.synth()
 """
@@ -69,7 +70,7 @@ def test_the_configuration_is_chosen_from_the_context_the_app_sees(tmp_path: Pat
         pytest.skip("the CDK CLI is not installed (node_modules)")
     (tmp_path / "probe.py").write_text(PROBE)
     (tmp_path / "cdk.json").write_text(
-        json.dumps({"app": f"{sys.executable} probe.py", "context": {"filler": "x" * 140_000}})
+        json.dumps({"app": f"{sys.executable} probe.py", "context": {"fromVariable": "v", "filler": "x" * 140_000}})
     )
     out = tmp_path / "probe.json"
     command = [str(CDK), "synth", "--no-notices", "--no-lookups", "--quiet", "-c", "env=dev", "-c", "imageTag=rel-7"]
@@ -84,9 +85,10 @@ def test_the_configuration_is_chosen_from_the_context_the_app_sees(tmp_path: Pat
     )
     assert out.is_file(), result.stderr
     probe = json.loads(out.read_text())
-    assert probe["overflow_file"] and not probe["env_in_variable"]
-    assert probe["cli"]["read"] == probe["cli"]["app"] == ["dev", "rel-7", None, 140_000]
-    assert probe["props"]["read"] == probe["props"]["app"] == ["dev", "rel-7", True, 140_000]
+    assert probe["overflow_file"]
+    assert probe["in_variable"] == {"fromVariable": True, "filler": False, "env": False}
+    assert probe["cli"]["read"] == probe["cli"]["app"] == ["dev", "rel-7", None, "v", 140_000]
+    assert probe["props"]["read"] == probe["props"]["app"] == ["dev", "rel-7", True, "v", 140_000]
     assert probe["cli"]["same_config"] and probe["props"]["same_config"]
 
 
