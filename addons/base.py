@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import aws_cdk as cdk
 from aws_cdk import aws_eks_v2 as eks
@@ -183,20 +183,40 @@ class EksAddOn:
         )
 
 
-def helm_release(cluster: eks.Cluster, id_: str, release: HelmRelease, *, values: dict[str, Any]) -> eks.HelmChart:
-    """A pinned chart the kubectl handler installs into its own namespace, waiting for its pods."""
-    return cluster.add_helm_chart(
+def helm_chart(
+    scope: Construct,
+    id_: str,
+    *,
+    cluster: eks.ICluster | eks.Cluster,
+    release: HelmRelease,
+    values: dict[str, Any],
+    create_namespace: bool,
+) -> eks.HelmChart:
+    """A pinned chart the kubectl handler installs, waiting (up to HELM_TIMEOUT) for its pods."""
+    return eks.HelmChart(
+        scope,
         id_,
+        # Cluster implements ICluster; jsii's Python typing misses one protocol member (kubectl_provider_options).
+        cluster=cast(eks.ICluster, cluster),
         chart=release.chart,
         repository=release.repository,
         version=release.version,
         namespace=release.namespace,
         release=release.release,
-        create_namespace=True,
+        create_namespace=create_namespace,
         values=values,
         wait=True,
         timeout=HELM_TIMEOUT,
     )
+
+
+def helm_release(cluster: eks.Cluster, id_: str, release: HelmRelease, *, values: dict[str, Any]) -> eks.HelmChart:
+    """A platform controller's chart, in its own namespace, under the cluster construct.
+
+    Written as `Cluster.add_helm_chart` does it (`HelmChart(cluster, "chart-" + id)`, aws-eks-v2
+    cluster.ts), so the Monitoring stack's releases share one helper and the logical IDs stay the same.
+    """
+    return helm_chart(cluster, f"chart-{id_}", cluster=cluster, release=release, values=values, create_namespace=True)
 
 
 def controller_role(

@@ -26,7 +26,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from addons import cloudwatch_observability
-from addons.base import HELM_TIMEOUT
+from addons.base import helm_chart
 from addons.pod_identity import PodIdentityRole
 from config import AppConfig
 from findings import nag_acknowledge
@@ -193,17 +193,5 @@ class ClusterMonitoring:
         self.cloudwatch_addon.node.add_dependency(*log_groups.values())
 
     def _helm(self, id_: str, cluster: eks.ICluster, release: HelmRelease, values: dict[str, Any]) -> eks.HelmChart:
-        return eks.HelmChart(
-            self._scope,
-            id_,
-            cluster=cluster,
-            chart=release.chart,
-            repository=release.repository,
-            version=release.version,
-            release=release.release,
-            namespace=release.namespace,
-            create_namespace=False,
-            values=values,
-            wait=True,
-            timeout=HELM_TIMEOUT,
-        )
+        # The monitoring namespace is this stack's own manifest (with its labels): the chart must not create it.
+        return helm_chart(self._scope, id_, cluster=cluster, release=release, values=values, create_namespace=False)
