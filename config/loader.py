@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
+import functools
 import os
 import types
 import typing
@@ -60,12 +62,21 @@ def _positions(node: yaml.Node, loc: Loc, rank: int, out: Positions, line: int |
 
 
 def _load_yaml(path: Path, rank: int) -> tuple[Any, Positions]:
-    loader = yaml.SafeLoader(path.read_text())
+    """The file's data (the caller's own copy: merging edits it) and each key's position."""
+    data, positions = _parse(path.read_text(), path.name, rank)
+    return copy.deepcopy(data), dict(positions)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(text: str, name: str, rank: int) -> tuple[Any, Positions]:
+    # PyYAML's pure-Python composer is the slow part of a load (~0.1 s a file); a process that loads the
+    # same text again (the test suite, a script per environment) reuses the result.
+    loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else {}
     except yaml.YAMLError as error:
-        raise ConfigError(path.name, f"is not valid YAML ({str(error).splitlines()[0]})") from None
+        raise ConfigError(name, f"is not valid YAML ({str(error).splitlines()[0]})") from None
     finally:
         loader.dispose()
     positions: Positions = {}

@@ -1,6 +1,8 @@
 """Session fixtures: the whole app is synthesized once per test session and every test reads it.
 
-The test App gets cdk.json's context (feature flags), so tests see exactly what `cdk synth` sees.
+The test App gets cdk.json's context (feature flags) and what the CDK CLI adds to it (app.CLI_CONTEXT:
+construct paths and asset metadata), so tests see exactly what `cdk synth` writes. The real `cdk synth`
+of prod runs beside the session's own synthesis, and a test compares the two template by template.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from aws_cdk.assertions import Template
 import app as techlib_app
 from config import AppConfig, load_config
 from scripts import cfn_validate
-from tests.validators import BackgroundRun, start_all
+from tests.validators import BackgroundRun, built_in_validation, cdk_synth, start_all
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -33,7 +35,8 @@ def cdk_json_context() -> dict[str, Any]:
 
 
 def new_app(outdir: Path | None = None, **extra_context: Any) -> cdk.App:
-    return techlib_app.new_app(outdir=str(outdir) if outdir else None, context={**cdk_json_context(), **extra_context})
+    context = {**techlib_app.CLI_CONTEXT, **cdk_json_context(), **extra_context}
+    return techlib_app.new_app(outdir=str(outdir) if outdir else None, context=context)
 
 
 @dataclass
@@ -71,8 +74,10 @@ def synthesize(env: str, outdir: Path, **overrides: Any) -> Synthesized:
     return Synthesized(built=built, assembly=assembly, outdir=outdir)
 
 
-def _with_validators(synth: Synthesized, scratch: Path) -> Iterator[Synthesized]:
-    synth.validators = start_all(synth.template_files(), scratch)
+def _with_validators(
+    synth: Synthesized, scratch: Path, started: dict[str, BackgroundRun] | None = None
+) -> Iterator[Synthesized]:
+    synth.validators = {**(started or {}), **start_all(synth.template_files(), scratch)}
     yield synth
     for run in synth.validators.values():
         run.stop()
@@ -82,10 +87,14 @@ def _with_validators(synth: Synthesized, scratch: Path) -> Iterator[Synthesized]
 def prod(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synthesized]:
     """The prod environment (the design document), synthesized once for the whole session.
 
-    cfn-lint and checkov start on it in the background right away (tests/validators.py).
+    The CLI's `cdk synth` of prod starts first, on the other core; cfn-lint, checkov and aws-cdk-lib's
+    own validation plugin start on the session's output as soon as it is written (tests/validators.py).
     """
+    cli = cdk_synth("prod", tmp_path_factory.mktemp("cdk.out.cli"))
     synth = synthesize("prod", tmp_path_factory.mktemp("cdk.out.prod"))
-    yield from _with_validators(synth, tmp_path_factory.mktemp("validators.prod"))
+    built_in = built_in_validation(synth.outdir, tmp_path_factory.mktemp("built-in-validation"))
+    started = {"cdk synth": cli, "built-in validation": built_in}
+    yield from _with_validators(synth, tmp_path_factory.mktemp("validators.prod"), started)
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,14 @@ def baseline_from(assembly: Path, target: Path, env: str = "prod") -> Path:
 def mutated(assembly: Path, target: Path, edits: dict[str, Callable[[Template], None]]) -> Path:
     """A copy of the assembly; edits maps a stack-name suffix (e.g. "-Database") to an in-place edit."""
     copy = target / "assembly"
-    shutil.copytree(assembly, copy)
+    copy.mkdir()
+    for entry in assembly.iterdir():
+        # The review reads the manifest and the templates; the asset directories (Lambda code, layers: most
+        # of the assembly's size) are never edited, so the copy links them.
+        if entry.is_dir():
+            (copy / entry.name).symlink_to(entry.resolve(), target_is_directory=True)
+        else:
+            shutil.copy2(entry, copy / entry.name)
     for suffix, edit in edits.items():
         (path,) = [p for p in copy.glob("*.template.json") if p.name.endswith(f"{suffix}.template.json")]
         template = json.loads(path.read_text())

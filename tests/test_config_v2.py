@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 
+import app as techlib_app
 from config import ConfigError, load_config
 from config import jsonschema as config_jsonschema
+from tests.conftest import Synthesized, cdk_json_context
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "config"
@@ -210,24 +212,27 @@ def test_check_jsonschema_accepts_the_files_and_rejects_a_broken_copy(tmp_path: 
         assert key in result.stdout, key
 
 
-def test_bare_python_app_synthesizes_what_the_cli_does(tmp_path: Path) -> None:
-    """`python app.py` (no CLI, no CDK_CONTEXT_JSON) applies cdk.json itself: the same templates as `cdk synth`."""
-    work = tmp_path / "app"
-    shutil.copytree(ROOT, work, symlinks=True, ignore=shutil.ignore_patterns("cdk.out", ".git", "__pycache__", "dist"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CDK_")}
-    bare = subprocess.run([sys.executable, "app.py"], cwd=work, env=env, capture_output=True, text=True, timeout=600)
-    assert bare.returncode == 0, bare.stderr[-2000:]
-    cli = subprocess.run(
-        ["node_modules/.bin/cdk", "synth", "--no-lookups", "--no-notices", "--no-version-reporting", "--quiet",
-         "--app", f"{sys.executable} app.py", "--output", "cli.out"],
-        cwd=work, env={**env, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "CDK_DISABLE_CLI_TELEMETRY": "true"},
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    assert cli.returncode == 0, cli.stderr[-2000:]
-    bare_templates = sorted(p.name for p in (work / "cdk.out").glob("*.template.json"))
-    assert bare_templates == sorted(p.name for p in (work / "cli.out").glob("*.template.json"))
-    assert len(bare_templates) >= 10
-    for name in bare_templates:
-        assert json.loads((work / "cdk.out" / name).read_text()) == json.loads((work / "cli.out" / name).read_text()), (
-            name
-        )
+def test_the_cli_synthesizes_what_the_session_and_a_bare_python_app_do(prod: Synthesized) -> None:
+    """`cdk synth` (the CLI runs cdk.json's app command with its context in CDK_CONTEXT_JSON) writes the
+    templates the session built in-process from cdk.json's context plus app.CLI_CONTEXT, which is what
+    `python app.py` without the CLI applies itself (bare_app_props): three ways in, one set of templates."""
+    cli = prod.validators["cdk synth"]
+    result = cli.result()
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert cli.output is not None
+    cli_templates = sorted(p.name for p in cli.output.glob("*.template.json"))
+    assert cli_templates == [p.name for p in prod.template_files()]
+    assert len(cli_templates) >= 10
+    for name in cli_templates:
+        assert json.loads((cli.output / name).read_text()) == json.loads((prod.outdir / name).read_text()), name
+
+
+def test_a_bare_python_app_applies_cdk_json_and_the_cli_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in ("CDK_CONTEXT_JSON", "CDK_OUTDIR"):
+        monkeypatch.delenv(variable, raising=False)
+    props = techlib_app.bare_app_props()
+    assert props["context"] == {**techlib_app.CLI_CONTEXT, **cdk_json_context()}
+    assert props["outdir"] == str(ROOT / "cdk.out")
+    # Under the CLI the App reads CDK_CONTEXT_JSON and CDK_OUTDIR itself: nothing is applied twice.
+    monkeypatch.setenv("CDK_OUTDIR", "/tmp/elsewhere")
+    assert techlib_app.bare_app_props() == {}

@@ -7,6 +7,8 @@ The rule is read off the source (an AST walk over every import, including those 
 from __future__ import annotations
 
 import ast
+import functools
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -56,12 +58,35 @@ def _shown(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
+@functools.cache
+def _project_files() -> tuple[Path, ...]:
+    # os.walk prunes the virtualenvs and node_modules before descending (tens of thousands of files).
+    found: list[Path] = []
+    for directory, subdirs, files in os.walk(ROOT):
+        subdirs[:] = sorted(d for d in subdirs if d not in SKIP_DIRS and not d.startswith("."))
+        found.extend(Path(directory, name) for name in files if name.endswith(".py"))
+    return tuple(sorted(found))
+
+
+@functools.cache
+def _parsed(path: Path, source: str) -> ast.Module:
+    return ast.parse(source, filename=str(path))
+
+
+def parse(path: Path) -> ast.Module:
+    """The module's syntax tree; each source text is parsed once per session (the probes reuse the rest)."""
+    return _parsed(path, path.read_text())
+
+
+@functools.cache
+def _import_nodes(tree: ast.Module) -> tuple[ast.Import | ast.ImportFrom, ...]:
+    return tuple(node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom)))
+
+
 def project_modules() -> dict[str, Path]:
     modules: dict[str, Path] = {}
-    for path in sorted(ROOT.rglob("*.py")):
+    for path in _project_files():
         relative = path.relative_to(ROOT)
-        if SKIP_DIRS.intersection(relative.parts):
-            continue
         parts = list(relative.with_suffix("").parts)
         if parts[-1] == "__init__":
             parts.pop()
@@ -84,7 +109,7 @@ def imported(module: str, path: Path, modules: Mapping[str, Path]) -> list[tuple
     """Every module `module` imports, with its line. `from pkg import sub` counts as importing pkg.sub when
     sub is a module (so `from fit import sizing` is judged by fit.sizing's layer, not fit's)."""
     found: list[tuple[str, int]] = []
-    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+    for node in _import_nodes(parse(path)):
         if isinstance(node, ast.Import):
             found.extend((alias.name, node.lineno) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -198,7 +223,7 @@ def test_no_module_edits_sys_path() -> None:
     edits = [
         f"{_shown(path)}:{node.lineno}"
         for path in project_modules().values()
-        for node in ast.walk(ast.parse(path.read_text()))
+        for node in ast.walk(parse(path))
         if isinstance(node, ast.Attribute)
         and node.attr == "path"
         and isinstance(node.value, ast.Name)

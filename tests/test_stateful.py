@@ -19,7 +19,7 @@ import pytest
 from aws_cdk.assertions import Template
 
 from stacks.constructs.stateful import DataKey
-from tests.conftest import Synthesized
+from tests.conftest import Synthesized, new_app
 
 LOGS_CONTEXT = "kms:EncryptionContext:aws:logs:arn"
 
@@ -68,7 +68,7 @@ def test_every_encrypted_log_group_is_inside_its_keys_logs_grant(env: str, reque
 
 
 def test_a_key_without_a_log_group_prefix_grants_cloudwatch_logs_nothing() -> None:
-    stack = cdk.Stack(cdk.App(), "Stateful", env=cdk.Environment(account="111111111111", region="ap-northeast-1"))
+    stack = cdk.Stack(new_app(), "Stateful", env=cdk.Environment(account="111111111111", region="ap-northeast-1"))
     data_key = DataKey(stack, "Key", alias="alias/test", description="no logs", removal_policy=cdk.RemovalPolicy.RETAIN)
     with pytest.raises(ValueError, match="log_group_prefix"):
         data_key.log_group("Logs", name="anything", retention_days=30)

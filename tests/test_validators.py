@@ -10,23 +10,22 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
 import cloudformation_validate as cfv
-import jsii
 import kubernetes_validate
 import pytest
-from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_s3 as s3
-from constructs import Construct
 
 import app as techlib_app
 from findings import checkov_skip
 from scripts import cfn_validate
 from scripts.suppressions import collect as collect_suppressions
-from tests.conftest import VALIDATION_ENGINE, Synthesized, cdk_json_context, new_app
+from tests.builtin_validation import ACCOUNT, BROKEN_TEMPLATE, REGION, probe
+from tests.conftest import VALIDATION_ENGINE, Synthesized, new_app
 from tests.validators import all_manifests, checkov_outcome
 
 
@@ -59,58 +58,21 @@ def test_built_in_cloudformation_validation_passed(prod: Synthesized) -> None:
 
 
 # --- the built-in CloudFormation validation, moved out of jsii: same engine, same findings ---------------
-
-
-@jsii.implements(cdk.IPolicyValidationContext)
-class _TemplatesContext:
-    """What aws-cdk-lib hands its validation plugins, for templates on disk."""
-
-    def __init__(self, stacks: list[cdk.PolicyValidationStack]) -> None:
-        self._stacks = stacks
-        self._app = cdk.App()
-
-    @property
-    def app_construct(self) -> cdk.App:
-        return self._app
-
-    @property
-    def stack_templates(self) -> list[cdk.PolicyValidationStack]:
-        return self._stacks
-
-    @property
-    def template_paths(self) -> list[str]:
-        return [s.template_path for s in self._stacks]
-
-    @property
-    def account_id(self) -> str | None:
-        return None
-
-    @property
-    def region(self) -> str | None:
-        return None
-
+# aws-cdk-lib's side runs in its own process beside the session (tests/builtin_validation.py); the native
+# side runs here, on the same templates and the same probe apps.
 
 Key = tuple[str, str, str, str, str | None]
-ACCOUNT, REGION = "111111111111", "ap-northeast-1"
 
 
-def built_in_findings(templates: list[Path]) -> list[Key]:
-    """aws-cdk-lib's own plugin (through jsii), on these templates, before acknowledgements."""
-    stacks = [
-        cdk.PolicyValidationStack(
-            stack_construct_path=path.name.removesuffix(".template.json"),
-            template_path=str(path),
-            account_id=ACCOUNT,
-            region=REGION,
-        )
-        for path in templates
-    ]
-    report = cdk.CloudFormationValidatePlugin().validate(_TemplatesContext(stacks))
-    return sorted(
-        (Path(r.template_path).name, v.rule_name, v.severity, v.description, r.resource_logical_id)
-        for v in report.violations
-        for r in v.violating_resources
-    )
+def built_in(prod: Synthesized) -> dict[str, Any]:
+    result = prod.validators["built-in validation"].result()
+    assert result.returncode == 0, result.stderr[-3000:]
+    outcome: dict[str, Any] = json.loads(result.stdout)
+    return outcome
+
+
+def _keys(rows: list[list[Any]]) -> list[Key]:
+    return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
 
 
 def native_findings(templates: list[Path]) -> list[Key]:
@@ -134,54 +96,17 @@ def test_the_native_engine_is_the_version_aws_cdk_lib_bundles() -> None:
 def test_native_and_built_in_validation_find_the_same_on_every_prod_template(prod: Synthesized) -> None:
     templates = prod.template_files()
     assert len(templates) == 12
-    built_in = built_in_findings(templates)
-    assert built_in, "the built-in plugin found nothing at all: the comparison would prove nothing"
-    assert native_findings(templates) == built_in
+    reference = _keys(built_in(prod)["templates"])
+    assert reference, "the built-in plugin found nothing at all: the comparison would prove nothing"
+    assert native_findings(templates) == reference
 
 
-BROKEN_TEMPLATE = {
-    "Resources": {
-        "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": "soon", "NoSuchProperty": 1}},
-        "Bucket": {"Type": "AWS::S3::Bucket", "DependsOn": "Missing"},
-        "Subnet": {
-            "Type": "AWS::EC2::Subnet",
-            "Properties": {"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/24", "AvailabilityZone": "ap-northeast-1a"},
-        },
-    }
-}
-
-
-def test_a_broken_template_gets_the_same_errors_from_both(tmp_path: Path) -> None:
+def test_a_broken_template_gets_the_same_errors_from_both(prod: Synthesized, tmp_path: Path) -> None:
     path = tmp_path / "Broken.template.json"
     path.write_text(json.dumps(BROKEN_TEMPLATE))
-    built_in = built_in_findings([path])
-    assert {severity for _, _, severity, _, _ in built_in} == {"error", "warning"}
-    assert native_findings([path]) == built_in
-
-
-def _probe(app: cdk.App, *, broken: bool) -> None:
-    stack = cdk.Stack(app, "Probe", env=cdk.Environment(account=ACCOUNT, region=REGION))
-    zones = Construct(stack, "FixedZones")
-    for index, zone in enumerate(["ap-northeast-1a", "ap-northeast-1c"]):
-        ec2.CfnSubnet(
-            zones,
-            f"Subnet{index}",
-            vpc_id="vpc-0123456789abcdef0",
-            cidr_block=f"10.0.{index}.0/24",
-            availability_zone=zone,
-        )
-    cdk.Validations.of(zones).acknowledge(
-        cdk.Acknowledgment(id="CloudFormation-Validate::W3010", reason="probe: zones fixed on purpose")
-    )
-    ec2.CfnSubnet(
-        stack,
-        "Unacknowledged",
-        vpc_id="vpc-0123456789abcdef0",
-        cidr_block="10.0.9.0/24",
-        availability_zone="ap-northeast-1a",
-    )
-    if broken:
-        cdk.CfnResource(stack, "Broken", type="AWS::SQS::Queue", properties={"VisibilityTimeout": "soon"})
+    reference = _keys(built_in(prod)["broken"])
+    assert {severity for _, _, severity, _, _ in reference} == {"error", "warning"}
+    assert native_findings([path]) == reference
 
 
 def _report_keys(violations: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
@@ -192,28 +117,25 @@ def _report_keys(violations: list[dict[str, Any]]) -> list[tuple[str, str, str, 
     )
 
 
-def test_acknowledgements_suppress_the_same_findings_in_both(tmp_path: Path) -> None:
-    """aws-cdk-lib's plugin inside synth (default App) and the native gate on the same assembly."""
-    app = cdk.App(outdir=str(tmp_path), context=cdk_json_context())
-    _probe(app, broken=False)
-    assembly = app.synth()
-    built_in = json.loads((tmp_path / "validation-report.json").read_text())["pluginReports"][0]
-    outcome = cfn_validate.validate_assembly(Path(assembly.directory), VALIDATION_ENGINE.get())
+def test_acknowledgements_suppress_the_same_findings_in_both(prod: Synthesized) -> None:
+    """aws-cdk-lib's plugin inside synth (a default App) and the native gate on that same assembly."""
+    reference = built_in(prod)["acknowledged_report"]["pluginReports"][0]
+    assembly = prod.validators["built-in validation"].output
+    assert assembly is not None
+    outcome = cfn_validate.validate_assembly(assembly / "acknowledged", VALIDATION_ENGINE.get())
     native = [cfn_validate._violation(f) for f in outcome.findings]
     suppressed = [cfn_validate._violation(s.finding) for s in outcome.suppressed]
-    assert _report_keys(native) == _report_keys(built_in["violations"])
-    assert _report_keys(suppressed) == _report_keys(built_in["suppressedViolations"])
+    assert _report_keys(native) == _report_keys(reference["violations"])
+    assert _report_keys(suppressed) == _report_keys(reference["suppressedViolations"])
     assert [k[3] for k in _report_keys(native)] == ["Probe/Unacknowledged"]
     assert len(suppressed) == 2
 
 
-def test_both_gates_fail_synthesis_on_an_error(tmp_path: Path) -> None:
-    built_in_app = cdk.App(outdir=str(tmp_path / "built-in"), context=cdk_json_context())
-    _probe(built_in_app, broken=True)
-    with pytest.raises(RuntimeError, match=r"(?s)ValidationFailed|Validation failed"):
-        built_in_app.synth()
+def test_both_gates_fail_synthesis_on_an_error(prod: Synthesized, tmp_path: Path) -> None:
+    error = built_in(prod)["failing_error"]
+    assert error is not None and re.search(r"ValidationFailed|Validation failed", error), error
     app = new_app(tmp_path / "native")
-    _probe(app, broken=True)
+    probe(app, broken=True)
     assert techlib_app.validate(app.synth(), VALIDATION_ENGINE) == 1
     report = json.loads((tmp_path / "native" / "validation-report.json").read_text())["pluginReports"][0]
     assert report["conclusion"] == "failure"
@@ -223,7 +145,7 @@ def test_both_gates_fail_synthesis_on_an_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize("env", ["prod", "dev"])
 def test_checkov_passes_every_template(env: str, request: pytest.FixtureRequest) -> None:
     synth: Synthesized = request.getfixturevalue(env)
-    outcome = checkov_outcome(synth.validators["checkov-cloudformation"])
+    outcome = checkov_outcome(synth.validators["checkov"], "cloudformation")
     assert outcome["passed"] > 0
     assert outcome["parsing_errors"] == 0
     assert outcome["failed"] == [], "\n".join(outcome["failed"])
@@ -253,7 +175,7 @@ def test_every_applied_kubernetes_object_validates_strictly(env: str, request: p
 @pytest.mark.parametrize("env", ["prod", "dev"])
 def test_checkov_passes_every_applied_kubernetes_object(env: str, request: pytest.FixtureRequest) -> None:
     synth: Synthesized = request.getfixturevalue(env)
-    outcome = checkov_outcome(synth.validators["checkov-kubernetes"])
+    outcome = checkov_outcome(synth.validators["checkov"], "kubernetes")
     assert outcome["passed"] > 0
     assert outcome["failed"] == [], "\n".join(outcome["failed"])
 

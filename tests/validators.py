@@ -7,7 +7,9 @@ core while the rest of the suite reads the same templates; the validator tests o
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from scripts.applied_manifests import applied_manifests
 ROOT = Path(__file__).resolve().parent.parent
 CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
 CFN_LINT = ROOT / ".venv" / "bin" / "cfn-lint"
+CDK = ROOT / "node_modules" / ".bin" / "cdk"
 TIMEOUT_S = 900
 
 
@@ -27,12 +30,15 @@ class BackgroundRun:
     """One validator process; `result()` waits for it (once) and returns its output."""
 
     command: list[str]
+    # Where the command writes its output, for the tests that read it (the CLI's cloud assembly).
+    output: Path | None = None
+    env: dict[str, str] | None = None
     process: subprocess.Popen[str] = field(init=False)
     _result: subprocess.CompletedProcess[str] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.process = subprocess.Popen(
-            self.command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            self.command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env
         )
 
     def result(self) -> subprocess.CompletedProcess[str]:
@@ -54,6 +60,26 @@ def all_manifests(template_files: list[Path]) -> list[dict[str, Any]]:
     return objects
 
 
+def cdk_synth(env: str, output: Path) -> BackgroundRun:
+    """The CDK CLI's `cdk synth` of the app, as `make synth` runs it (Makefile CDK_FLAGS), into `output`.
+
+    No CDK_* variable of the test process reaches it: the CLI sets what the app reads (CDK_CONTEXT_JSON,
+    CDK_OUTDIR), as it does on a fresh machine without credentials.
+    """
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("CDK_")}
+    environ |= {"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "CDK_DISABLE_CLI_TELEMETRY": "true"}
+    command = [str(CDK), "synth", "--no-lookups", "--no-notices", "--no-version-reporting", "--quiet"]
+    command += ["-c", f"env={env}", "--output", str(output)]  # the app command is cdk.json's
+    return BackgroundRun(command, output=output, env=environ)
+
+
+def built_in_validation(assembly: Path, scratch: Path) -> BackgroundRun:
+    """aws-cdk-lib's jsii validation plugin on the assembly's templates and two probe apps (tests/builtin_validation.py)."""
+    environ = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    command = [sys.executable, "-m", "tests.builtin_validation", str(assembly), str(scratch)]
+    return BackgroundRun(command, output=scratch, env=environ)
+
+
 def cfn_lint(template_files: list[Path]) -> BackgroundRun:
     config = ROOT / ".cfnlintrc.yaml"
     return BackgroundRun(
@@ -61,7 +87,8 @@ def cfn_lint(template_files: list[Path]) -> BackgroundRun:
     )
 
 
-def checkov(directory: Path, framework: str) -> BackgroundRun:
+def checkov(directory: Path, *frameworks: str) -> BackgroundRun:
+    """One checkov process for every framework asked (its start-up, ~5 s of CPU, is most of a small scan)."""
     config = ROOT / ".checkov.yaml"
     return BackgroundRun(
         [
@@ -73,7 +100,7 @@ def checkov(directory: Path, framework: str) -> BackgroundRun:
             "--directory",
             str(directory),
             "--framework",
-            framework,
+            *frameworks,
         ]
     )
 
@@ -89,18 +116,22 @@ def start_all(template_files: list[Path], scratch: Path) -> dict[str, Background
     for index, obj in enumerate(all_manifests(template_files)):
         name = f"{index:03d}-{obj['kind']}-{obj['metadata'].get('name', 'x')}.yaml".lower()
         (manifests_dir / name).write_text(yaml.safe_dump(obj, sort_keys=False))
+    # One checkov over both folders: each framework reads only its own files (the CloudFormation runner skips
+    # the manifests, the Kubernetes runner the templates), with the same findings as two separate runs.
     return {
         "cfn-lint": cfn_lint(template_files),
-        "checkov-cloudformation": checkov(templates_dir, "cloudformation"),
-        "checkov-kubernetes": checkov(manifests_dir, "kubernetes"),
+        "checkov": checkov(scratch, "cloudformation", "kubernetes"),
     }
 
 
-def checkov_outcome(run: BackgroundRun) -> dict[str, Any]:
+def checkov_outcome(run: BackgroundRun, framework: str | None = None) -> dict[str, Any]:
+    """Failed checks, passed and parsing-error counts, of one framework's report or of all of them."""
     result = run.result()
     assert result.returncode in (0, 1), result.stderr[-3000:]
     data = json.loads(result.stdout) if result.stdout.strip() else []
-    reports = data if isinstance(data, list) else [data]
+    reports = [r for r in (data if isinstance(data, list) else [data]) if framework in (None, r.get("check_type"))]
+    if framework is not None:
+        assert len(reports) == 1, f"checkov wrote {len(reports)} {framework} reports"
     return {
         "failed": [
             f"{c['check_id']} {c['resource']} ({c.get('file_path', '')}): {c['check_name']}"

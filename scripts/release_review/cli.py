@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from scripts.release_review import impact, kubernetes, policy, report, security
-from scripts.release_review.engine import DiffEngine, compute
+from scripts.release_review.engine import compute, shared_engine
 from scripts.release_review.graph import AppGraph
 from scripts.release_review.inputs import ROOT, Baseline, ReviewError, read_assembly
 from scripts.release_review.model import Finding
@@ -53,11 +53,7 @@ def run(args: argparse.Namespace) -> int:
         args.color == "auto" and (sys.stdout.isatty() or os.environ.get("GITHUB_ACTIONS") == "true")
     )
     old, new = baseline.templates(), assembly.templates
-    engine = DiffEngine(color)
-    try:
-        diffs = compute(old, new, engine)
-    finally:
-        engine.close()
+    diffs = compute(old, new, shared_engine(color))
     printer = report.Printer(color)
     source = (f"{args.baseline_ref}:" if args.baseline_ref else "") + _relative(baseline.directory)
     if not old:

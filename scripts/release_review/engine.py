@@ -8,6 +8,7 @@ changed value and letting the library diff the consumer again, until nothing mor
 
 from __future__ import annotations
 
+import atexit
 import copy
 import hashlib
 import json
@@ -90,10 +91,30 @@ class DiffEngine:
         result: dict[str, Any] = reply["stacks"]
         return result
 
+    def alive(self) -> bool:
+        return self._process.poll() is None
+
     def close(self) -> None:
-        if self._process.stdin:
+        if self._process.stdin and not self._process.stdin.closed:
             self._process.stdin.close()
         self._process.wait(timeout=30)
+
+
+_SHARED: dict[bool, DiffEngine] = {}
+
+
+def shared_engine(color: bool) -> DiffEngine:
+    """One engine per colour setting for the life of this Python process, closed when it exits.
+
+    `make diff` reviews once, so nothing changes there; a caller that reviews many assemblies (the test
+    suite runs the gate on dozens of mutated copies) loads the library's specification once, not per review.
+    The process keeps no state between requests: each diff is computed from the request alone.
+    """
+    engine = _SHARED.get(color)
+    if engine is None or not engine.alive():
+        engine = _SHARED[color] = DiffEngine(color)
+        atexit.register(engine.close)
+    return engine
 
 
 def _substitute_outputs(value: Any, changed: set[tuple[str, str]], hits: list[str]) -> Any:
