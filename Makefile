@@ -164,6 +164,7 @@ verify-charts: synth
 	$(BIN)/python -m scripts.verify_charts --env $(ENV) --assembly cdk.out $(VERIFY_ARGS)
 
 bench: bootstrap
+	$(BIN)/python -m compileall -q $(APP_SOURCES) >/dev/null
 	$(BIN)/python -m scripts.bench
 
 clean:

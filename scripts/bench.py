@@ -153,6 +153,7 @@ def main() -> None:
             "synth",
             "--no-lookups",
             "--no-notices",
+            "--no-version-reporting",
             "--quiet",
             "-c",
             f"env={args.env}",
