@@ -1,0 +1,72 @@
+"""renovate.json's own patterns, run over our files: every pin it is meant to move, it finds.
+
+Renovate reports nothing for a pattern that matches nothing, so a pattern broken by a reformatted pin (a
+comment line between two keyword arguments was enough) would leave that pin unwatched without a sign.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import pkgutil
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import addons
+import k8s_charts
+from k8s_charts.helm import HelmRelease
+
+ROOT = Path(__file__).resolve().parent.parent
+SKIP_DIRS = {"node_modules", "cdk.out", "dist", "__pycache__"}
+MANAGERS: list[dict[str, Any]] = json.loads((ROOT / "renovate.json").read_text())["customManagers"]
+
+
+def _files(manager: dict[str, Any]) -> list[Path]:
+    # Renovate's "/regex/" file patterns, matched against paths relative to the repository root.
+    patterns = [re.compile(p.strip("/")) for p in manager["managerFilePatterns"]]
+    found = []
+    for directory, subdirs, names in os.walk(ROOT):
+        subdirs[:] = [d for d in subdirs if not d.startswith(".") and d not in SKIP_DIRS]
+        found.extend(Path(directory, n) for n in names)
+    return [p for p in found if any(rx.search(str(p.relative_to(ROOT))) for rx in patterns)]
+
+
+def matches(manager: dict[str, Any]) -> list[dict[str, str]]:
+    """Each dependency the manager's matchStrings find (named groups as Renovate reads them)."""
+    found = []
+    for pattern in manager["matchStrings"]:
+        regex = re.compile(pattern.replace("(?<", "(?P<"))  # RE2/JavaScript named groups → Python's
+        for path in _files(manager):
+            found.extend(m.groupdict() for m in regex.finditer(path.read_text()))
+    return found
+
+
+def pinned_helm_releases() -> set[tuple[str, str, str]]:
+    """Every HelmRelease the project defines at module level (add-ons and charts)."""
+    releases = set()
+    for package in (addons, k8s_charts):
+        for info in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
+            if info.name.startswith("k8s_charts.imports"):
+                continue
+            for value in vars(importlib.import_module(info.name)).values():
+                if isinstance(value, HelmRelease):
+                    releases.add((value.chart, value.repository, value.version))
+    return releases
+
+
+@pytest.mark.parametrize("manager", MANAGERS, ids=[m["description"][:40] for m in MANAGERS])
+def test_every_custom_manager_finds_its_pins(manager: dict[str, Any]) -> None:
+    assert _files(manager), "no file matches managerFilePatterns"
+    assert matches(manager), "matchStrings find nothing: Renovate would silently watch nothing"
+
+
+def test_renovate_watches_every_pinned_helm_chart() -> None:
+    (helm,) = [m for m in MANAGERS if m.get("depTypeTemplate") == "helm-release"]
+    found = {(m["depName"], m["registryUrl"], m["currentValue"]) for m in matches(helm)}
+    pinned = pinned_helm_releases()
+    assert len(pinned) == 6
+    assert found == pinned
