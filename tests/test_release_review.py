@@ -298,6 +298,24 @@ def test_iam_widening_fails_for_prod_and_is_printed(
     assert "+ IAM Allow secretsmanager:GetSecretValue" in out
 
 
+def test_a_managed_policy_attached_to_a_role_is_broadening_and_names_the_role(
+    prod: Synthesized, baseline: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    admin = "arn:aws:iam::aws:policy/AdministratorAccess"
+    attached: list[str] = []
+
+    def attach(template: Template) -> None:
+        lid, role = next((lid, r) for lid, r in resources(template, "AWS::IAM::Role") if "Deploy" in lid)
+        role["Properties"].setdefault("ManagedPolicyArns", []).append(admin)
+        attached.append(lid)
+
+    code, out = _gate(prod, baseline, tmp_path, capsys, {"-Cicd": attach})
+    assert code == 1
+    _red(out, "security", "broadens access")
+    # The library wraps each attachment ({"type": "parsed", "value": ...}): the line must read through it.
+    assert f"+ managed policy {admin} attached to ${{{attached[0]}}}" in out
+
+
 def test_iam_widening_passes_when_accepted_or_only_warned(
     prod: Synthesized, baseline: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -133,13 +133,14 @@ def changes(change: ResourceChange) -> tuple[list[str], list[str], list[str]]:
         denies = statement.get("effect") == "Deny"
         (added if denies or _statement_covered(statement, removed_statements) else broadening).append(line)
     removed += [f"- IAM {describe_statement(s)}" for s in _parsed(iam.get("statementRemovals", []))]
-    for policy in iam.get("managedPolicyAdditions", []):
+    # The library wraps each attachment as it does statements ({"type": "parsed", "value": {...}}).
+    for policy in _parsed(iam.get("managedPolicyAdditions", [])):
         broadening.append(
             f"+ managed policy {policy.get('managedPolicyArn', policy)} attached to {policy.get('identityArn', '?')}"
         )
     removed += [
         f"- managed policy {p.get('managedPolicyArn', p)} from {p.get('identityArn', '?')}"
-        for p in iam.get("managedPolicyRemovals", [])
+        for p in _parsed(iam.get("managedPolicyRemovals", []))
     ]
     for direction in ("ingress", "egress"):
         old_rules = groups.get(f"{direction}RuleRemovals", [])
