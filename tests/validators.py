@@ -6,8 +6,10 @@ core while the rest of the suite reads the same templates; the validator tests o
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -37,8 +39,16 @@ class BackgroundRun:
     _result: subprocess.CompletedProcess[str] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
+        # Its own process group: checkov forks a runner per framework, and a session that ends before the
+        # scan must stop those too (they hold the output pipes open, and reading them would never end).
         self.process = subprocess.Popen(
-            self.command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env
+            self.command,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=self.env,
+            start_new_session=True,
         )
 
     def result(self) -> subprocess.CompletedProcess[str]:
@@ -48,8 +58,10 @@ class BackgroundRun:
         return self._result
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
+        """Ends the run and everything it started, unless it already finished."""
+        if self._result is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
             self.process.communicate()
 
 
