@@ -165,7 +165,7 @@ verify-charts: synth
 
 bench: bootstrap
 	$(BIN)/python -m compileall -q $(APP_SOURCES) >/dev/null
-	$(BIN)/python -m scripts.bench
+	$(BIN)/python -m scripts.bench $(if $(PEER),--peer $(PEER))
 
 clean:
 	rm -rf cdk.out dist .pytest_cache .mypy_cache .ruff_cache $(VENV) $(CHECKOV_VENV) node_modules

@@ -2,6 +2,7 @@
 and the test command; their ratios; and the synth's peak memory (all processes of the run together).
 
     make bench                       # 3 runs of each (synth, empty synth, make test), the release review
+    make bench PEER=../peer          # also a peer CDK app's synth (e.g. CDK EKS Blueprints), in the same turns
     .venv/bin/python -m scripts.bench --review-only prod=cdk.out dev=cdk.out.dev   # only the review gate
     .venv/bin/python -m scripts.bench --synth-runs 5 --test-runs 3 --json bench/results/latest.json
 
@@ -131,6 +132,12 @@ def main() -> None:
         help="the test command to time (default: make test), e.g. with make's -o flags on a shared virtualenv",
     )
     parser.add_argument("--env", default="prod")
+    parser.add_argument(
+        "--peer",
+        type=Path,
+        help="a peer CDK app (e.g. a CDK EKS Blueprints project with its node_modules) whose `cdk synth` runs "
+        "in the same turns as ours, for the ours/peer ratio",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
 
@@ -172,7 +179,13 @@ def main() -> None:
             "--output",
             str(scratch_dir / "empty"),
         ]
-        synths = interleaved({"full": (full_cmd, ROOT), "empty": (empty_cmd, scratch_dir)}, args.synth_runs)
+        commands = {"full": (full_cmd, ROOT), "empty": (empty_cmd, scratch_dir)}
+        if args.peer:
+            # The peer's own CLI and app command (its cdk.json), with our flags minus our context.
+            peer_cli = args.peer / "node_modules" / ".bin" / "cdk"
+            peer_cmd = [str(peer_cli), "synth", "--no-lookups", "--no-notices", "--no-version-reporting", "--quiet"]
+            commands["peer"] = ([*peer_cmd, "--output", str(scratch_dir / "peer")], args.peer)
+        synths = interleaved(commands, args.synth_runs)
         (full, full_peak), (empty, empty_peak) = synths["full"], synths["empty"]
         review = review_seconds(args.env, scratch_dir / "full")
     test_cmd = args.test_command.split()
@@ -191,11 +204,18 @@ def main() -> None:
         "empty_synth_peak_mib": round(empty_peak / 2**20),
         "test_peak_mib": round(tests_peak / 2**20),
     }
+    if args.peer:
+        figures["peer_synth_s"] = round(synths["peer"][0], 2)
+        figures["full_over_peer"] = round(full / synths["peer"][0], 2)
     print(json.dumps(figures, indent=2))
     print(
         f"full/empty = {figures['full_over_empty']}x (goal <= 1.4x); tests/full = {figures['tests_over_full']}x (goal <= 3x); "
         f"synth peak = {figures['full_synth_peak_mib']} MiB (goal <= 1024 MiB)"
     )
+    if args.peer:
+        print(f"full/peer = {figures['full_over_peer']}x (goal <= 0.7x; peer {args.peer})")
+    else:
+        print("full/peer: not measured (make bench PEER=<directory of a peer CDK app with its node_modules>)")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
