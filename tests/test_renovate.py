@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import pkgutil
 import re
 from pathlib import Path
@@ -19,29 +18,24 @@ import pytest
 import addons
 import k8s_charts
 from k8s_charts.helm import HelmRelease
+from tests.repository import ROOT, repository_files
 
-ROOT = Path(__file__).resolve().parent.parent
-SKIP_DIRS = {"node_modules", "cdk.out", "dist", "__pycache__"}
 MANAGERS: list[dict[str, Any]] = json.loads((ROOT / "renovate.json").read_text())["customManagers"]
 
 
 def _files(manager: dict[str, Any]) -> list[Path]:
     # Renovate's "/regex/" file patterns, matched against paths relative to the repository root.
     patterns = [re.compile(p.strip("/")) for p in manager["managerFilePatterns"]]
-    found = []
-    for directory, subdirs, names in os.walk(ROOT):
-        subdirs[:] = [d for d in subdirs if not d.startswith(".") and d not in SKIP_DIRS]
-        found.extend(Path(directory, n) for n in names)
-    return [p for p in found if any(rx.search(str(p.relative_to(ROOT))) for rx in patterns)]
+    return [p for p in repository_files() if any(rx.search(str(p.relative_to(ROOT))) for rx in patterns)]
 
 
 def matches(manager: dict[str, Any]) -> list[dict[str, str]]:
     """Each dependency the manager's matchStrings find (named groups as Renovate reads them)."""
+    texts = [path.read_text() for path in _files(manager)]
     found = []
     for pattern in manager["matchStrings"]:
         regex = re.compile(pattern.replace("(?<", "(?P<"))  # RE2/JavaScript named groups → Python's
-        for path in _files(manager):
-            found.extend(m.groupdict() for m in regex.finditer(path.read_text()))
+        found.extend(m.groupdict() for text in texts for m in regex.finditer(text))
     return found
 
 
