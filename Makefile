@@ -85,10 +85,11 @@ bootstrap: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed
 # (as on this machine) Python would otherwise compile all of them, the 2.7 MB generated CRD bindings among
 # them, in every process (~1 s CPU and ~50 MiB of the synth's peak memory); compileall skips the up-to-date ones.
 APP_SOURCES := app.py names.py findings.py config addons fit k8s_charts stacks scripts tests
+COMPILE = $(BIN)/python -m compileall -q $(APP_SOURCES) >/dev/null
 
 synth: $(VENV)/.installed node_modules/.installed
 	rm -rf cdk.out
-	$(BIN)/python -m compileall -q $(APP_SOURCES) >/dev/null
+	$(COMPILE)
 	$(CDK) synth $(CDK_FLAGS) --quiet -c env=$(ENV) $(CDK_ARGS) --output cdk.out
 	@ls cdk.out/*.template.json | sed 's/^/  wrote /'
 
@@ -100,7 +101,7 @@ typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
 pytest: bootstrap
-	$(BIN)/python -m compileall -q $(APP_SOURCES) >/dev/null
+	$(COMPILE)
 	$(BIN)/pytest
 
 test: bootstrap lint typecheck pytest
@@ -164,7 +165,7 @@ verify-charts: synth
 	$(BIN)/python -m scripts.verify_charts --env $(ENV) --assembly cdk.out $(VERIFY_ARGS)
 
 bench: bootstrap
-	$(BIN)/python -m compileall -q $(APP_SOURCES) >/dev/null
+	$(COMPILE)
 	$(BIN)/python -m scripts.bench $(if $(PEER),--peer $(PEER))
 
 clean:

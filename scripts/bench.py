@@ -31,6 +31,10 @@ CDK = ROOT / "node_modules" / ".bin" / "cdk"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 ENV = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "CDK_DISABLE_CLI_TELEMETRY": "true"}
 
+# `make synth`'s flags (Makefile CDK_FLAGS, --quiet), for our synth and the peer's. The floor keeps the
+# flags it has always been measured with, so its figure stays comparable across runs.
+SYNTH_FLAGS = ("--no-lookups", "--no-notices", "--no-version-reporting", "--quiet")
+
 EMPTY_APP = textwrap.dedent(
     """
     import aws_cdk as cdk
@@ -155,18 +159,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as scratch:
         scratch_dir = Path(scratch)
-        full_cmd = [
-            str(CDK),
-            "synth",
-            "--no-lookups",
-            "--no-notices",
-            "--no-version-reporting",
-            "--quiet",
-            "-c",
-            f"env={args.env}",
-            "--output",
-            str(scratch_dir / "full"),
-        ]
+        full_cmd = [str(CDK), "synth", *SYNTH_FLAGS, "-c", f"env={args.env}", "--output", str(scratch_dir / "full")]
         (scratch_dir / "empty.py").write_text(EMPTY_APP)
         empty_cmd = [
             str(CDK),
@@ -183,8 +176,10 @@ def main() -> None:
         if args.peer:
             # The peer's own CLI and app command (its cdk.json), with our flags minus our context.
             peer_cli = args.peer / "node_modules" / ".bin" / "cdk"
-            peer_cmd = [str(peer_cli), "synth", "--no-lookups", "--no-notices", "--no-version-reporting", "--quiet"]
-            commands["peer"] = ([*peer_cmd, "--output", str(scratch_dir / "peer")], args.peer)
+            commands["peer"] = (
+                [str(peer_cli), "synth", *SYNTH_FLAGS, "--output", str(scratch_dir / "peer")],
+                args.peer,
+            )
         synths = interleaved(commands, args.synth_runs)
         (full, full_peak), (empty, empty_peak) = synths["full"], synths["empty"]
         review = review_seconds(args.env, scratch_dir / "full")
