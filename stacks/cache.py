@@ -1,7 +1,7 @@
 """CacheStack: the seed's ElastiCache replication group (Redis 7, two nodes, Multi-AZ), its parameter
 and subnet groups, KMS key, generated AUTH token and slow-log group.
 
-Deviation from the seed (DESIGN.md): the parameter group family `redis7.x` does not exist; it is
+Deviation from the seed (README, deviations): the parameter group family `redis7.x` does not exist; it is
 `redis7` (derived from the configured engine and version, so valkey stays selectable).
 """
 

@@ -219,7 +219,7 @@ class CdnStack(TechLibStack):
                     cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
                 ),
                 # The seed's CORS-S3Origin policy drops the query string and most headers an API needs
-                # (DESIGN.md); the seed lists no methods here, and GET/HEAD alone would refuse every write.
+                # (README, deviations); the seed lists no methods here, and GET/HEAD alone would refuse every write.
                 API_PATH_PATTERN: cloudfront.BehaviorOptions(
                     origin=alb,
                     viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,

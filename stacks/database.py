@@ -1,7 +1,7 @@
 """DatabaseStack: the seed's Aurora PostgreSQL cluster (writer + reader), its parameter group,
 KMS key, generated and rotated credentials, and its PostgreSQL log group.
 
-Deviations from the seed (DESIGN.md): engine 15.4 is retired, so the newest 15.x the pinned
+Deviations from the seed (README, deviations): engine 15.4 is retired, so the newest 15.x the pinned
 aws-cdk-lib offers; the reader is db.r6g.large (db.r6g.medium does not exist for Aurora);
 the password is generated in Secrets Manager and rotated instead of being a template parameter.
 """

@@ -1,6 +1,6 @@
 """EksStack: the seed's EKS cluster (eksctl ClusterConfig), node groups, add-ons, controllers and platform objects.
 
-What the stack builds, and why it differs from the seed where it does (DESIGN.md):
+What the stack builds, and why it differs from the seed where it does (README, deviations):
 - `aws_eks_v2.Cluster` with managed node groups only (no Auto Mode, no default capacity), API-mode
   access entries and no implicit admin for whoever deploys: the configured admin role gets an explicit
   cluster-admin access entry, the kubectl handler its own.

@@ -213,7 +213,7 @@ def test_api_behavior_goes_to_the_alb_uncached_with_all_viewer_headers(
     assert behavior["TargetOriginId"] == "ALBOrigin"
     assert behavior["ViewerProtocolPolicy"] == "https-only"
     assert behavior["CachePolicyId"] == CACHING_DISABLED
-    # DESIGN.md: AllViewerExceptHostHeader instead of the seed's CORS-S3Origin.
+    # README deviations: AllViewerExceptHostHeader instead of the seed's CORS-S3Origin.
     assert behavior["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST_HEADER != CORS_S3_ORIGIN
     # The seed lists no methods; CloudFront's default (GET, HEAD) would refuse every API write.
     assert behavior["AllowedMethods"] == ALL_METHODS
