@@ -250,7 +250,7 @@ def bare_app_props() -> dict[str, Any]:
 def verify(built: TechLibApp) -> list[str]:
     """The cross-layer rules (fit/cross_layer.py) over this app: raises ConfigError, returns the warnings."""
     from fit.cross_layer import check_cross_layer
-    from fit.layers import layers
+    from fit.manifests import layers
 
     return check_cross_layer(layers(built.config, alb_to_node_ports=built.network.node_ports_from_albs()))
 

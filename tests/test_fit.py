@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 
 import app as techlib_app
+from addons.pods import PodResources, cpu_millicores, memory_mib
 from config import AppConfig, ConfigError, load_config
 from config.instances import INSTANCE_SHAPES
 from config.schema import Taint
 from fit import capacity as cap
 from fit.inventory import PlatformValues, pod_inventory
-from fit.sizing import PodResources, cpu_millicores, memory_mib
 from scripts import capacity as capacity_script
 from scripts.applied_manifests import applied_manifests
 from tests.conftest import Synthesized
@@ -148,12 +148,12 @@ def test_the_values_the_inventory_reads_are_the_values_the_templates_carry(prod:
             _addon_configuration(monitoring, "amazon-cloudwatch-observability")["agent"]["resources"],
             values.addons["amazon-cloudwatch-observability"]["agent"]["resources"],
         ),
-        (_helm_values(monitoring, "prometheus-adapter"), values.adapter),
-        (_helm_values(monitoring, "grafana"), values.grafana),
+        (_helm_values(monitoring, "prometheus-adapter"), values.addons["prometheus-adapter"]),
+        (_helm_values(monitoring, "grafana"), values.addons["grafana"]),
     ]
     prometheus = _helm_values(monitoring, "prometheus")
     for part in ("server", "alertmanager", "kube-state-metrics"):
-        pairs.append((prometheus[part], values.prometheus[part]))
+        pairs.append((prometheus[part], values.addons["prometheus"][part]))
     for synthesized, expected in pairs:
         if "requests" in expected:  # a bare resources mapping
             assert synthesized == expected
