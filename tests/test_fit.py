@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import app as techlib_app
+import entrypoint
 from addons.pods import PodResources, cpu_millicores, memory_mib
 from config import AppConfig, ConfigError, load_config
 from config.instances import INSTANCE_SHAPES
@@ -208,7 +209,7 @@ def test_the_seed_system_nodes_sizing_is_a_configuration_error() -> None:
 def test_synth_exits_2_with_one_line_for_the_seed_sizing(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(techlib_app, "config_from_context", lambda app: _seed_system_nodes(load_config("prod")))
+    monkeypatch.setattr(entrypoint, "config_from_context", lambda app: _seed_system_nodes(load_config("prod")))
     with pytest.raises(SystemExit) as exited:
         techlib_app.main()
     assert exited.value.code == 2

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # config (typed configuration) <- names (one name per thing) <- findings (acknowledged findings) <-
 # k8s_charts (our cdk8s charts and chart helpers) <- addons (one module per in-cluster component, the
 # registry) <- fit (the checks, above everything they read) <- stacks (the deployable units) <- scripts
-# (the make targets' tools) <- app (the composition root) <- tests.
+# (the make targets' tools) <- entrypoint (how the CLI runs the app) <- app (the composition root) <- tests.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("config",),
     ("names",),
@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("fit",),
     ("stacks",),
     ("scripts",),
+    ("entrypoint",),
     ("app",),
     ("tests",),
 )
@@ -194,7 +195,7 @@ def test_the_downward_imports_of_today_pass() -> None:
     edges = {(module, target) for module, path in modules.items() for target, _ in imported(module, path, modules)}
     # The edges the layers exist for: the add-ons declare their pods with addons.pods and use the chart
     # helpers, the fit checks read the registry and the charts, the stacks loop over the registry, the
-    # composition root checks the capacity before the CDK loads.
+    # composition root runs through the entrypoint, which checks the capacity before the CDK loads.
     assert ("addons.metrics_server", "addons.pods") in edges
     assert ("addons.prometheus", "k8s_charts.helm") in edges
     assert ("fit.inventory", "addons.registry") in edges
@@ -203,7 +204,8 @@ def test_the_downward_imports_of_today_pass() -> None:
     assert ("stacks.constructs.cluster_monitoring", "addons.registry") in edges
     assert ("stacks.eks", "k8s_charts.platform") in edges
     assert ("k8s_charts.workloads", "names") in edges
-    assert ("app", "fit.capacity") in edges
+    assert ("entrypoint", "fit.capacity") in edges
+    assert ("app", "entrypoint") in edges
 
 
 def test_no_module_edits_sys_path() -> None:
