@@ -84,7 +84,7 @@ bootstrap: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed
 # The project's own modules. Byte-compiled before a synth or a test run: with PYTHONDONTWRITEBYTECODE set
 # (as on this machine) Python would otherwise compile all of them, the 2.7 MB generated CRD bindings among
 # them, in every process (~1 s CPU and ~50 MiB of the synth's peak memory); compileall skips the up-to-date ones.
-APP_SOURCES := app.py names.py findings.py config addons fit k8s_charts stacks scripts tests
+APP_SOURCES := app.py entrypoint.py names.py findings.py config addons fit k8s_charts stacks scripts tests
 COMPILE = $(BIN)/python -m compileall -q $(APP_SOURCES) >/dev/null
 
 synth: $(VENV)/.installed node_modules/.installed

@@ -30,11 +30,10 @@ from constructs import Construct, IDependable
 
 from addons.base import ClusterContext, InstalledController, system_node_selector
 from addons.pod_identity import PodIdentityRole
+from addons.pods import PodComponent, PodResources, cdk8s_deployment
 from config import AppConfig
 from config.kubernetes import SUPPORTED_VERSIONS
 from findings import nag_acknowledge
-from fit.pods import PodComponent, cdk8s_deployment
-from fit.sizing import PodResources
 from k8s_charts.network_policies import metrics_only_from_monitoring
 from k8s_charts.security import restricted_container, restricted_pod
 from names import K8sNames, NodeGroups, Ports
@@ -339,7 +338,6 @@ class ClusterAutoscaler:
     def pods(self, *, config: AppConfig, values: Mapping[str, Any]) -> tuple[PodComponent, ...]:
         return (
             cdk8s_deployment(
-                config,
                 name=NAME,
                 namespace=NAMESPACE,
                 source=chart_name(config),

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from fit.layers import (
+from fit.manifests import (
     Finding,
     Layers,
     container_ports,

@@ -1,9 +1,11 @@
-"""Aspects applied to the whole app."""
+"""What applies to the whole app: aspects, and cdk-nag as a validation plugin."""
 
 from __future__ import annotations
 
+import aws_cdk as cdk
 import jsii
 from aws_cdk import CfnResource, IAspect
+from cdk_nag import AwsSolutionsChecks
 from constructs import IConstruct
 
 from findings import checkov_skip
@@ -27,3 +29,15 @@ class SuppressCdkHandlerFindings:
         if isinstance(node, CfnResource) and node.cfn_resource_type == "AWS::Lambda::Function":
             for check_id, reason in _CDK_HANDLER_SKIPS.items():
                 checkov_skip(node, check_id, reason)
+
+
+def add_validation_plugins(app: cdk.App) -> None:
+    """cdk-nag AwsSolutions as a validation plugin: any finding fails synthesis unless acknowledged with a reason."""
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+
+
+def apply_app_wide(app: cdk.App, *, nag: bool = True) -> None:
+    """The aspects every stack gets, and (unless `nag` is False) cdk-nag."""
+    cdk.Aspects.of(app).add(SuppressCdkHandlerFindings())
+    if nag:
+        add_validation_plugins(app)

@@ -1,6 +1,6 @@
 """Session fixtures: the whole app is synthesized once per test session and every test reads it.
 
-The test App gets cdk.json's context (feature flags) and what the CDK CLI adds to it (app.CLI_CONTEXT:
+The test App gets cdk.json's context (feature flags) and what the CDK CLI adds to it (entrypoint.CLI_CONTEXT:
 construct paths and asset metadata), so tests see exactly what `cdk synth` writes. The real `cdk synth`
 of prod runs beside the session's own synthesis, and a test compares the two template by template.
 """
@@ -19,6 +19,7 @@ import pytest
 from aws_cdk.assertions import Template
 
 import app as techlib_app
+import entrypoint
 from config import AppConfig, load_config
 from scripts import cfn_validate
 from tests.validators import BackgroundRun, built_in_validation, cdk_synth, start_all
@@ -35,8 +36,8 @@ def cdk_json_context() -> dict[str, Any]:
 
 
 def new_app(outdir: Path | None = None, **extra_context: Any) -> cdk.App:
-    context = {**techlib_app.CLI_CONTEXT, **cdk_json_context(), **extra_context}
-    return techlib_app.new_app(outdir=str(outdir) if outdir else None, context=context)
+    context = {**entrypoint.CLI_CONTEXT, **cdk_json_context(), **extra_context}
+    return entrypoint.new_app(outdir=str(outdir) if outdir else None, context=context)
 
 
 @dataclass
@@ -69,8 +70,8 @@ def synthesize(env: str, outdir: Path, **overrides: Any) -> Synthesized:
     config = load_config(env, overrides=overrides or None)
     built = techlib_app.build(app, config)
     assembly = app.synth()
-    # The CloudFormation validation gate `cdk synth` runs (app.main): a finding fails the session.
-    assert techlib_app.validate(assembly, VALIDATION_ENGINE) == 0, "CloudFormation validation failed (see stderr)"
+    # The CloudFormation validation gate `cdk synth` runs (entrypoint.main): a finding fails the session.
+    assert entrypoint.validate(assembly, VALIDATION_ENGINE) == 0, "CloudFormation validation failed (see stderr)"
     return Synthesized(built=built, assembly=assembly, outdir=outdir)
 
 

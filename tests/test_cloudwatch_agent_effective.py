@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
+from addons import cloudwatch_observability as cloudwatch_agent
 from config import load_config
-from k8s_charts import cloudwatch_agent
 from names import NodeGroups
 
 CHART = "amazon-cloudwatch-observability"

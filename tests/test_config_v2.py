@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-import app as techlib_app
+import entrypoint
 from config import ConfigError, load_config
 from config import jsonschema as config_jsonschema
 from tests.conftest import Synthesized, cdk_json_context
@@ -214,7 +214,7 @@ def test_check_jsonschema_accepts_the_files_and_rejects_a_broken_copy(tmp_path: 
 
 def test_the_cli_synthesizes_what_the_session_and_a_bare_python_app_do(prod: Synthesized) -> None:
     """`cdk synth` (the CLI runs cdk.json's app command with its context in CDK_CONTEXT_JSON) writes the
-    templates the session built in-process from cdk.json's context plus app.CLI_CONTEXT, which is what
+    templates the session built in-process from cdk.json's context plus entrypoint.CLI_CONTEXT, which is what
     `python app.py` without the CLI applies itself (bare_app_props): three ways in, one set of templates."""
     cli = prod.validators["cdk synth"]
     result = cli.result()
@@ -230,9 +230,9 @@ def test_the_cli_synthesizes_what_the_session_and_a_bare_python_app_do(prod: Syn
 def test_a_bare_python_app_applies_cdk_json_and_the_cli_context(monkeypatch: pytest.MonkeyPatch) -> None:
     for variable in ("CDK_CONTEXT_JSON", "CDK_OUTDIR"):
         monkeypatch.delenv(variable, raising=False)
-    props = techlib_app.bare_app_props()
-    assert props["context"] == {**techlib_app.CLI_CONTEXT, **cdk_json_context()}
+    props = entrypoint.bare_app_props()
+    assert props["context"] == {**entrypoint.CLI_CONTEXT, **cdk_json_context()}
     assert props["outdir"] == str(ROOT / "cdk.out")
     # Under the CLI the App reads CDK_CONTEXT_JSON and CDK_OUTDIR itself: nothing is applied twice.
     monkeypatch.setenv("CDK_OUTDIR", "/tmp/elsewhere")
-    assert techlib_app.bare_app_props() == {}
+    assert entrypoint.bare_app_props() == {}

@@ -13,9 +13,9 @@ import pytest
 from aws_cdk import aws_rds as rds
 from aws_cdk.assertions import Match, Template
 
-from app import add_validation_plugins
 from config import load_config
 from config.aurora import SUPPORTED_ENGINE_VERSIONS, engine_version_attribute
+from stacks.aspects import add_validation_plugins
 from stacks.database import DatabaseStack
 from stacks.network import NetworkStack
 from tests.conftest import Synthesized, new_app

@@ -12,7 +12,7 @@ import pytest
 from app import verify
 from config import ConfigError, load_config
 from fit.cross_layer import check_cross_layer, findings
-from fit.layers import Layers, layers
+from fit.manifests import Layers, layers
 from tests.conftest import Synthesized
 
 Mutation = Callable[[Layers], Layers]

@@ -10,8 +10,8 @@ import kubernetes_validate
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from k8s_charts import cloudwatch_agent
-from k8s_charts import prometheus_config as prom
+from addons import cloudwatch_observability as cloudwatch_agent
+from addons import prometheus_config as prom
 from names import AwsNames
 from scripts.applied_manifests import applied_manifests, manifest_payloads
 from tests.conftest import Synthesized

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
+from addons import prometheus_config as prom
 from config import load_config
-from k8s_charts import prometheus_config as prom
 from names import K8sNames, Ports
 
 APP_NAMESPACE = "tech-lib"

@@ -20,10 +20,11 @@ import kubernetes_validate
 import pytest
 from aws_cdk import aws_s3 as s3
 
-import app as techlib_app
+import entrypoint
 from findings import checkov_skip
 from scripts import cfn_validate
 from scripts.suppressions import collect as collect_suppressions
+from stacks.aspects import add_validation_plugins
 from tests.builtin_validation import ACCOUNT, BROKEN_TEMPLATE, REGION, probe
 from tests.conftest import VALIDATION_ENGINE, Synthesized, new_app
 from tests.validators import all_manifests, checkov_outcome
@@ -42,7 +43,7 @@ def test_cdk_nag_gate_fails_synthesis_on_an_unacknowledged_finding(tmp_path: Pat
     app = new_app(tmp_path)
     stack = cdk.Stack(app, "Probe", env=cdk.Environment(account="111111111111", region="ap-northeast-1"))
     s3.Bucket(stack, "PlainBucket")
-    techlib_app.add_validation_plugins(app)
+    add_validation_plugins(app)
     with pytest.raises(RuntimeError, match=r"ValidationFailed(.|\n)*AwsSolutions-S1"):
         app.synth()
 
@@ -136,7 +137,7 @@ def test_both_gates_fail_synthesis_on_an_error(prod: Synthesized, tmp_path: Path
     assert error is not None and re.search(r"ValidationFailed|Validation failed", error), error
     app = new_app(tmp_path / "native")
     probe(app, broken=True)
-    assert techlib_app.validate(app.synth(), VALIDATION_ENGINE) == 1
+    assert entrypoint.validate(app.synth(), VALIDATION_ENGINE) == 1
     report = json.loads((tmp_path / "native" / "validation-report.json").read_text())["pluginReports"][0]
     assert report["conclusion"] == "failure"
     assert any(v["severity"] == "error" for v in report["violations"])

@@ -12,6 +12,7 @@ import pytest
 from aws_cdk.assertions import Match, Template
 
 import app as techlib_app
+import entrypoint
 from config import load_config
 from k8s_charts.workloads import ALB_LOG_PREFIX
 from names import K8sNames
@@ -413,7 +414,7 @@ def test_an_image_tag_release_changes_the_workloads_stack_only(prod: Synthesized
     """`-c imageTag=...` (a release) must deploy one stack; the cdk-nag gate is off here (the session synth
     already ran it on the same constructs) to keep the second synthesis cheap."""
     app = new_app(tmp_path, env="prod", imageTag="release-1234")
-    config = techlib_app.config_from_context(app)
+    config = entrypoint.config_from_context(app)
     released = techlib_app.build(app, config, nag=False)
     assembly = app.synth()
     after = {

@@ -26,9 +26,9 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
+from addons import prometheus_config as prom
 from config import AppConfig
 from findings import nag_acknowledge
-from k8s_charts import prometheus_config as prom
 from names import AwsNames
 
 # The construct id aws-cdk-lib gives the singleton Lambda behind every AwsCustomResource of a stack.
