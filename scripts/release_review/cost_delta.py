@@ -13,7 +13,7 @@ from typing import Any
 
 from config import AppConfig
 from scripts.cost.estimate import estimate, region_of
-from scripts.cost.model import Estimate
+from scripts.cost.model import Estimate, Item
 from scripts.cost.report import signed, usd
 from scripts.release_review.inputs import StackInfo
 from scripts.release_review.model import WARNING, Finding
@@ -28,16 +28,31 @@ class CostChange:
     summary: list[str] = field(default_factory=list)  # the Markdown summary's lines
 
 
-def _per_resource(result: Estimate) -> dict[tuple[str, str], tuple[float, float, list[str]]]:
-    out: dict[tuple[str, str], tuple[float, float, list[str]]] = {}
+def _per_resource(result: Estimate) -> dict[tuple[str, str], list[Item]]:
+    out: dict[tuple[str, str], list[Item]] = {}
     for item in result.items:
-        desired, at_max, what = out.get((item.stack, item.logical_id), (0.0, 0.0, []))
-        out[(item.stack, item.logical_id)] = (
-            desired + item.monthly,
-            at_max + item.monthly_at_max,
-            [*what, item.description],
-        )
+        out.setdefault((item.stack, item.logical_id), []).append(item)
     return out
+
+
+def _why(logical_id: str, was: list[Item], now: list[Item]) -> str:
+    """What changed in one resource's lines: a changed description, or the amount of an unchanged one."""
+    if not was:
+        return f"new {logical_id}: {'; '.join(i.description for i in now)}"
+    if not now:
+        return f"removed {logical_id}: {'; '.join(i.description for i in was)}"
+    parts = []
+    for before, after in zip(was, now, strict=False):
+        if before.description != after.description:
+            parts.append(f"{before.description} -> {after.description}")
+        elif abs(after.monthly - before.monthly) >= 0.005 or abs(after.monthly_at_max - before.monthly_at_max) >= 0.005:
+            parts.append(
+                f"{after.description}: {signed(after.monthly - before.monthly)} at desired, "
+                f"{signed(after.monthly_at_max - before.monthly_at_max)} at maximum"
+            )
+    if len(was) != len(now):
+        parts.append(f"{len(was)} -> {len(now)} priced lines")
+    return f"{logical_id}: {'; '.join(parts)}"
 
 
 def _unpriced(result: Estimate) -> dict[tuple[str, str], list[str]]:
@@ -73,17 +88,11 @@ def review(
     old_items, new_items = _per_resource(before), _per_resource(after)
     changes: list[tuple[str, str, float, float, str]] = []
     for key in sorted(set(old_items) | set(new_items)):
-        o_desired, o_max, o_what = old_items.get(key, (0.0, 0.0, []))
-        n_desired, n_max, n_what = new_items.get(key, (0.0, 0.0, []))
-        if abs(n_desired - o_desired) >= 0.005 or abs(n_max - o_max) >= 0.005:
-            if not o_what:
-                why = f"new {key[1]}: {'; '.join(n_what)}"
-            elif not n_what:
-                why = f"removed {key[1]}: {'; '.join(o_what)}"
-            else:
-                changed = [f"{a} -> {b}" for a, b in zip(o_what, n_what, strict=False) if a != b]
-                why = f"{key[1]}: {'; '.join(changed) or 'usage share'}"
-            changes.append((key[0], key[1], n_desired - o_desired, n_max - o_max, why))
+        was, now = old_items.get(key, []), new_items.get(key, [])
+        d_desired = sum(i.monthly for i in now) - sum(i.monthly for i in was)
+        d_max = sum(i.monthly_at_max for i in now) - sum(i.monthly_at_max for i in was)
+        if abs(d_desired) >= 0.005 or abs(d_max) >= 0.005:
+            changes.append((key[0], key[1], d_desired, d_max, _why(key[1], was, now)))
     delta_desired = after.monthly_total - before.monthly_total
     delta_max = after.monthly_total_at_max - before.monthly_total_at_max
     result = CostChange()
@@ -96,10 +105,11 @@ def review(
     ]
     old_missing, new_missing = _unpriced(before), _unpriced(after)
     for key in sorted(set(old_missing) | set(new_missing)):
-        was, now = sorted(old_missing.get(key, [])), sorted(new_missing.get(key, []))
-        if was != now:
+        reasons_was, reasons_now = sorted(old_missing.get(key, [])), sorted(new_missing.get(key, []))
+        if reasons_was != reasons_now:
             result.lines.append(
-                f"not priced: {key[0]}/{key[1]}: {'; '.join(was) or 'nothing'} -> {'; '.join(now) or 'priced or gone'}"
+                f"not priced: {key[0]}/{key[1]}: {'; '.join(reasons_was) or 'nothing'} -> "
+                f"{'; '.join(reasons_now) or 'priced or gone'}"
             )
     result.summary = [f"Monthly cost change {line}" for line in result.lines[:2]]
     share = config.cost.review_warning_percent
