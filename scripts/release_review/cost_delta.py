@@ -112,6 +112,7 @@ def review(
                 f"{'; '.join(reasons_now) or 'priced or gone'}"
             )
     result.summary = [f"Monthly cost change {line}" for line in result.lines[:2]]
+    result.summary += [line for line in result.lines if line.startswith("not priced: ")]
     share = config.cost.review_warning_percent
     for label, delta, base in (
         ("desired", delta_desired, before.monthly_total),
