@@ -18,6 +18,8 @@ CDK_ARGS ?=
 # Extra scripts/offline_diff.py arguments, e.g. DIFF_ARGS="--baseline-ref origin/main" or "--accept STACK/ID"
 # (broadened IAM/SG access fails prod and warns for other environments; "--broadening fail|warn" overrides).
 DIFF_ARGS ?=
+# Extra scripts/cost arguments, e.g. COST_ARGS=--json (the estimate as JSON) or COST_ARGS="--top 10".
+COST_ARGS ?=
 # Extra scripts/verify_charts.py arguments: CI passes --require-all (a release it cannot pull fails the job).
 VERIFY_ARGS ?=
 # prod asks before IAM/security-group widening; dev deploys unattended. CI passes never for prod: the
@@ -29,7 +31,7 @@ ONLINE_DIFF_METHOD ?= template
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: help bootstrap lock crds verify-charts synth test capacity capacity-reference lint typecheck pytest diff diff-online manifests diagram bench baseline config-reference suppressions deploy deploy-plan security-scan clean
+.PHONY: help bootstrap lock crds verify-charts synth test capacity capacity-reference cost cost-reference lint typecheck pytest diff diff-online manifests diagram bench baseline config-reference suppressions deploy deploy-plan security-scan clean
 
 help:
 	@echo "make synth   synthesize every stack of ENV=$(ENV) into cdk.out (no AWS credentials needed)"
@@ -39,6 +41,7 @@ help:
 	@echo "make deploy  cdk deploy --all for ENV, independent stacks in parallel (needs AWS credentials)"
 	@echo "make deploy-plan  waves, critical path and estimated deploy time of ENV (offline)"
 	@echo "make security-scan  checkov over the workflows and the repository (secrets)"
+	@echo "make cost    monthly cost estimate of cdk.out (USD; run make synth ENV=... first); COST_ARGS=--json"
 	@echo "make capacity  pod slots, CPU and memory per node group of ENV (needed vs available)"
 	@echo "make suppressions  list every acknowledged finding with its reason"
 	@echo "make lock    re-resolve requirements*.txt (hashes) from requirements*.in; UPGRADE=all or UPGRADE=<pkg> to bump"
@@ -150,6 +153,19 @@ capacity: $(VENV)/.installed
 capacity-reference: $(VENV)/.installed
 	$(BIN)/python -m scripts.capacity --write-readme
 
+# The monthly estimate of the synthesized cdk.out (it must be ENV's synth: `make synth ENV=dev` first).
+cost: $(VENV)/.installed
+	$(BIN)/python -m scripts.cost --env $(ENV) --assembly cdk.out $(COST_ARGS)
+
+# README's cost tables need both environments: each is synthesized into its own directory.
+COST_OUT := .cost-out
+cost-reference: $(VENV)/.installed node_modules/.installed
+	rm -rf $(COST_OUT)
+	$(COMPILE)
+	$(CDK) synth $(CDK_FLAGS) --quiet -c env=prod --output $(COST_OUT)/prod >/dev/null
+	$(CDK) synth $(CDK_FLAGS) --quiet -c env=dev --output $(COST_OUT)/dev >/dev/null
+	$(BIN)/python -m scripts.cost --write-readme --prod-assembly $(COST_OUT)/prod --dev-assembly $(COST_OUT)/dev
+
 config-reference: $(VENV)/.installed
 	$(BIN)/python -m scripts.config_reference --write
 
@@ -169,5 +185,5 @@ bench: bootstrap
 	$(BIN)/python -m scripts.bench $(if $(PEER),--peer $(PEER))
 
 clean:
-	rm -rf cdk.out dist .pytest_cache .mypy_cache .ruff_cache $(VENV) $(CHECKOV_VENV) node_modules
+	rm -rf cdk.out .cost-out dist .pytest_cache .mypy_cache .ruff_cache $(VENV) $(CHECKOV_VENV) node_modules
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
