@@ -1,6 +1,7 @@
 # Everything a fresh machine (Python 3.11, Node 20, no AWS credentials) needs, from the project's own files.
 #   make synth   - virtualenv + pinned CDK CLI, then `cdk synth --no-lookups` of the whole app into cdk.out
 #   make test    - same bootstrap, then lint, type check, pytest (assertions, snapshots, validators)
+#   make check   - the inner loop: lint, type check and the tests that need no full synth and no validator
 #   make lock    - regenerate the hash-locked requirements*.txt from requirements*.in (after editing a pin)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -29,11 +30,12 @@ ONLINE_DIFF_METHOD ?= template
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: help bootstrap lock crds verify-charts synth test capacity capacity-reference lint typecheck pytest diff diff-online manifests diagram bench baseline config-reference suppressions deploy deploy-plan security-scan clean
+.PHONY: help bootstrap lock crds verify-charts synth test check check-tests capacity capacity-reference lint typecheck pytest diff diff-online manifests diagram bench baseline config-reference suppressions deploy deploy-plan security-scan clean
 
 help:
 	@echo "make synth   synthesize every stack of ENV=$(ENV) into cdk.out (no AWS credentials needed)"
 	@echo "make test    lint + type check + tests + validators (cfn-lint, cdk-nag, checkov, kubernetes-validate)"
+	@echo "make check   the inner loop (~30 s): lint + type check + the tests that need no full synth and no validator"
 	@echo "make diff    offline release review of cdk.out against the committed baseline; fails on every danger"
 	@echo "make manifests  render the Kubernetes manifests to dist/ for review"
 	@echo "make deploy  cdk deploy --all for ENV, independent stacks in parallel (needs AWS credentials)"
@@ -105,6 +107,18 @@ pytest: bootstrap
 	$(BIN)/pytest
 
 test: bootstrap lint typecheck pytest
+
+# The inner loop. tests/conftest.py marks every test from the fixtures it requests: `synth` (a full
+# synthesized environment) and `validators` (another program: cfn-lint, checkov, the CDK CLI, ...); those
+# run in make test only, which stays the gate CI runs. The three parts run side by side (mypy's first run,
+# without .mypy_cache, takes about a minute; later runs a second or two).
+CHECK_MARKERS := not synth and not validators
+check: $(VENV)/.installed node_modules/.installed
+	$(COMPILE)
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck check-tests
+
+check-tests: $(VENV)/.installed
+	$(BIN)/pytest -q -m "$(CHECK_MARKERS)"
 
 diff: synth
 	$(BIN)/python -m scripts.offline_diff --env $(ENV) $(DIFF_ARGS)

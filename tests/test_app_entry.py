@@ -14,6 +14,9 @@ import pytest
 
 import entrypoint
 
+# Every test runs the app (or the CDK CLI) in a process of its own.
+pytestmark = pytest.mark.validators
+
 ROOT = Path(__file__).resolve().parent.parent
 CDK = ROOT / "node_modules" / ".bin" / "cdk"
 

@@ -54,11 +54,13 @@ def _schema_check(path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.validators  # check-jsonschema
 def test_workflow_is_valid_against_githubs_workflow_schema() -> None:
     result = _schema_check(WORKFLOW)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.validators  # check-jsonschema
 def test_schema_check_rejects_a_broken_workflow(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
     shutil.copy(WORKFLOW, broken)

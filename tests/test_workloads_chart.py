@@ -769,6 +769,7 @@ def test_make_manifests_removes_a_previous_render(tmp_path: Path, dev_config: Ap
     assert [p.name for p in render(dev_config, tmp_path)] == ["tech-lib-dev-workloads.k8s.yaml"]
 
 
+@pytest.mark.validators  # checkov
 def test_checkov_kubernetes_checks_pass_on_the_rendered_yaml(rendered: Path) -> None:
     result = subprocess.run(
         [
