@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -38,7 +37,6 @@ from scripts import cfn_validate
 from tests.validators import BackgroundRun, built_in_validation, cdk_synth, start_all
 
 ROOT = Path(__file__).resolve().parent.parent
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 SYNTH, VALIDATORS = "synth", "validators"
 # Fixture name -> the kinds it needs (filled by @needs where each fixture is defined).
