@@ -21,7 +21,7 @@ from tests.repository import repository_files
 TOOLCHAIN = ROOT / "toolchain" / "node"
 SUPPORTED_MAJOR = 22
 # Built from parts so that this file does not hold what it looks for.
-SILENCING = "JSII_SILENCE_WARNING_" + "END_OF_LIFE_NODE_VERSION"
+SILENCING = "JSII_" + "SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"
 
 
 def _major(version: str) -> int:
