@@ -14,6 +14,9 @@ import pytest
 
 import entrypoint
 
+# Every test runs the app (or the CDK CLI) in a process of its own.
+pytestmark = pytest.mark.validators
+
 ROOT = Path(__file__).resolve().parent.parent
 CDK = ROOT / "node_modules" / ".bin" / "cdk"
 
@@ -21,7 +24,7 @@ CDK = ROOT / "node_modules" / ".bin" / "cdk"
 def _env(**env: str) -> dict[str, str]:
     """A fresh process's environment: jsii's Node process copies it once, when it starts, so the context
     variables are tested in a new interpreter, never by changing this one's."""
-    full = {**os.environ, "PYTHONPATH": str(ROOT), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", **env}
+    full = {**os.environ, "PYTHONPATH": str(ROOT), **env}
     for name in (entrypoint.CONTEXT_ENV, entrypoint.CONTEXT_OVERFLOW_ENV):
         if name not in env:
             full.pop(name, None)

@@ -211,8 +211,8 @@ def test_exposed_attributes(cache_json: dict[str, Any], prod: Synthesized) -> No
     ("env", "group_rules"),
     [("prod", {"AwsSolutions-AEC5"}), ("dev", {"AwsSolutions-AEC5", "AwsSolutions-AEC4"})],
 )
-def test_nag_acknowledgements(env: str, group_rules: set[str], request: pytest.FixtureRequest) -> None:
-    synth: Synthesized = request.getfixturevalue(env)
+def test_nag_acknowledgements(env: str, group_rules: set[str], synthesized: Synthesized) -> None:
+    synth = synthesized
     assert acknowledged(synth, synth.built.cache) == {
         "ReplicationGroup": group_rules,
         "AuthToken": {"AwsSolutions-SMG4"},

@@ -87,6 +87,7 @@ def _render(version: str, values: dict[str, Any], scratch: Path, git_dir: str) -
     raise AssertionError(f"chart {version} rendered no AmazonCloudWatchAgent cloudwatch-agent")
 
 
+@pytest.mark.validators  # git archive of the chart clone
 @pytest.mark.parametrize("version", CHART_VERSIONS)
 def test_rendered_chart_keeps_the_design_agent_settings(version: str, tmp_path: Path) -> None:
     git_dir = os.environ.get(CHART_GIT_ENV)

@@ -65,6 +65,7 @@ def test_five_mistakes_in_one_run_in_file_order(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.validators  # the app in its own process
 def test_the_app_prints_every_problem_and_exits_2_without_traceback(tmp_path: Path) -> None:
     config_dir = tmp_path / "config"
     shutil.copytree(CONFIG, config_dir)
@@ -197,6 +198,7 @@ def test_every_yaml_names_the_schema_for_editors() -> None:
         assert path.read_text().splitlines()[0] == "# yaml-language-server: $schema=./schema.json", path.name
 
 
+@pytest.mark.validators  # check-jsonschema
 @pytest.mark.skipif(not CHECK_JSONSCHEMA.exists(), reason="check-jsonschema is not installed")
 def test_check_jsonschema_accepts_the_files_and_rejects_a_broken_copy(tmp_path: Path) -> None:
     def run(*files: Path) -> subprocess.CompletedProcess[str]:

@@ -423,8 +423,8 @@ def acknowledged(synth: Synthesized, stack: cdk.Stack) -> dict[str, set[str]]:
         ("dev", {"AwsSolutions-RDS11", "AwsSolutions-RDS10"}),
     ],
 )
-def test_nag_acknowledgements(env: str, cluster_rules: set[str], request: pytest.FixtureRequest) -> None:
-    synth: Synthesized = request.getfixturevalue(env)
+def test_nag_acknowledgements(env: str, cluster_rules: set[str], synthesized: Synthesized) -> None:
+    synth = synthesized
     rules = acknowledged(synth, synth.built.database)
     assert rules == {
         "Cluster": cluster_rules,
@@ -540,8 +540,8 @@ def scan_for_secret_literals(outdir: Path) -> tuple[list[str], set[tuple[str, st
 
 
 @pytest.mark.parametrize("env", ["prod", "dev"])
-def test_no_secret_literal_in_any_synthesized_file(env: str, request: pytest.FixtureRequest) -> None:
-    synth: Synthesized = request.getfixturevalue(env)
+def test_no_secret_literal_in_any_synthesized_file(env: str, synthesized: Synthesized) -> None:
+    synth = synthesized
     problems, checked = scan_for_secret_literals(synth.outdir)
     assert problems == []
     # The scan saw the two secrets it exists for, in the templates and in tree.json (a scan that finds nothing proves nothing).

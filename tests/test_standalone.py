@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import subprocess
 
+import pytest
+
 from tests.repository import ROOT
 
 # Written in pieces so that this file does not match itself.
@@ -30,6 +32,7 @@ def outside_references(text: str) -> list[str]:
     return [match.group(0) for match in OUTSIDE.finditer(text)]
 
 
+@pytest.mark.validators  # git ls-files
 def test_no_tracked_file_refers_to_a_path_outside_the_repository() -> None:
     found: dict[str, list[str]] = {}
     for name in tracked_files():

@@ -58,8 +58,8 @@ def ungranted_log_groups(synth: Synthesized) -> tuple[list[str], list[str]]:
 
 
 @pytest.mark.parametrize("env", ["prod", "dev"])
-def test_every_encrypted_log_group_is_inside_its_keys_logs_grant(env: str, request: pytest.FixtureRequest) -> None:
-    synth: Synthesized = request.getfixturevalue(env)
+def test_every_encrypted_log_group_is_inside_its_keys_logs_grant(env: str, synthesized: Synthesized) -> None:
+    synth = synthesized
     checked, ungranted = ungranted_log_groups(synth)
     assert not ungranted, f"CloudWatch Logs may not use the key of: {ungranted}"
     # The groups DataKey makes are among those checked (the check is not vacuous).

@@ -26,13 +26,13 @@ from scripts import cfn_validate
 from scripts.suppressions import collect as collect_suppressions
 from stacks.aspects import add_validation_plugins
 from tests.builtin_validation import ACCOUNT, BROKEN_TEMPLATE, REGION, probe
-from tests.conftest import VALIDATION_ENGINE, Synthesized, new_app
+from tests.conftest import Synthesized, new_app, validation_engine
 from tests.validators import all_manifests, checkov_outcome
 
 
 @pytest.mark.parametrize("env", ["prod", "dev"])
-def test_cfn_lint_reports_nothing_on_any_template(env: str, request: pytest.FixtureRequest) -> None:
-    synth: Synthesized = request.getfixturevalue(env)
+def test_cfn_lint_reports_nothing_on_any_template(env: str, synthesized: Synthesized) -> None:
+    synth = synthesized
     assert synth.template_files(), "no templates synthesized"
     result = synth.validators["cfn-lint"].result()
     assert result.stdout.strip() == "" and result.returncode == 0, result.stdout + result.stderr
@@ -77,7 +77,7 @@ def _keys(rows: list[list[Any]]) -> list[Key]:
 
 
 def native_findings(templates: list[Path]) -> list[Key]:
-    engine = VALIDATION_ENGINE.get()
+    engine = validation_engine().get()
     return sorted(
         (f"{f.stack}.template.json", f.rule, f.severity, f.description, f.logical_id)
         for path in templates
@@ -123,7 +123,7 @@ def test_acknowledgements_suppress_the_same_findings_in_both(prod: Synthesized) 
     reference = built_in(prod)["acknowledged_report"]["pluginReports"][0]
     assembly = prod.validators["built-in validation"].output
     assert assembly is not None
-    outcome = cfn_validate.validate_assembly(assembly / "acknowledged", VALIDATION_ENGINE.get())
+    outcome = cfn_validate.validate_assembly(assembly / "acknowledged", validation_engine().get())
     native = [cfn_validate._violation(f) for f in outcome.findings]
     suppressed = [cfn_validate._violation(s.finding) for s in outcome.suppressed]
     assert _report_keys(native) == _report_keys(reference["violations"])
@@ -137,15 +137,15 @@ def test_both_gates_fail_synthesis_on_an_error(prod: Synthesized, tmp_path: Path
     assert error is not None and re.search(r"ValidationFailed|Validation failed", error), error
     app = new_app(tmp_path / "native")
     probe(app, broken=True)
-    assert entrypoint.validate(app.synth(), VALIDATION_ENGINE) == 1
+    assert entrypoint.validate(app.synth(), validation_engine()) == 1
     report = json.loads((tmp_path / "native" / "validation-report.json").read_text())["pluginReports"][0]
     assert report["conclusion"] == "failure"
     assert any(v["severity"] == "error" for v in report["violations"])
 
 
 @pytest.mark.parametrize("env", ["prod", "dev"])
-def test_checkov_passes_every_template(env: str, request: pytest.FixtureRequest) -> None:
-    synth: Synthesized = request.getfixturevalue(env)
+def test_checkov_passes_every_template(env: str, synthesized: Synthesized) -> None:
+    synth = synthesized
     outcome = checkov_outcome(synth.validators["checkov"], "cloudformation")
     assert outcome["passed"] > 0
     assert outcome["parsing_errors"] == 0
@@ -157,8 +157,8 @@ def _kubernetes_version(synth: Synthesized) -> str:
 
 
 @pytest.mark.parametrize("env", ["prod", "dev"])
-def test_every_applied_kubernetes_object_validates_strictly(env: str, request: pytest.FixtureRequest) -> None:
-    synth: Synthesized = request.getfixturevalue(env)
+def test_every_applied_kubernetes_object_validates_strictly(env: str, synthesized: Synthesized) -> None:
+    synth = synthesized
     objects = all_manifests(synth.template_files())
     assert objects, "the cluster applies no manifests"
     errors, custom_kinds = [], set()
@@ -174,8 +174,8 @@ def test_every_applied_kubernetes_object_validates_strictly(env: str, request: p
 
 
 @pytest.mark.parametrize("env", ["prod", "dev"])
-def test_checkov_passes_every_applied_kubernetes_object(env: str, request: pytest.FixtureRequest) -> None:
-    synth: Synthesized = request.getfixturevalue(env)
+def test_checkov_passes_every_applied_kubernetes_object(env: str, synthesized: Synthesized) -> None:
+    synth = synthesized
     outcome = checkov_outcome(synth.validators["checkov"], "kubernetes")
     assert outcome["passed"] > 0
     assert outcome["failed"] == [], "\n".join(outcome["failed"])
@@ -194,8 +194,8 @@ def test_checkov_skip_records_each_check_once(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("env", ["prod", "dev"])
-def test_every_acknowledged_finding_carries_a_specific_reason(env: str, request: pytest.FixtureRequest) -> None:
-    synth: Synthesized = request.getfixturevalue(env)
+def test_every_acknowledged_finding_carries_a_specific_reason(env: str, synthesized: Synthesized) -> None:
+    synth = synthesized
     rows = collect_suppressions(synth.outdir)
     assert rows, "no acknowledgements found: the collector is broken"
     vague = [(stack, where, rule) for stack, where, rule, reason in rows if len(reason.split()) < 6]
