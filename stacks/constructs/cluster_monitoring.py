@@ -29,7 +29,7 @@ from addons import cloudwatch_observability
 from addons.base import helm_chart
 from addons.pod_identity import PodIdentityRole
 from config import AppConfig
-from findings import nag_acknowledge
+from findings import nag_acknowledge, nag_acknowledge_inline_policy
 from k8s_charts import exporters, grafana, prometheus
 from k8s_charts import monitoring as charts
 from k8s_charts.helm import HelmRelease
@@ -83,6 +83,7 @@ class ClusterMonitoring:
             description="Alertmanager: publishes Prometheus alerts to the alarm topic",
         )
         topic.grant_publish(self.alertmanager_role.role)
+        nag_acknowledge_inline_policy(self.alertmanager_role, "Alertmanager's publish to the alarm topic")
         nag_acknowledge(
             self.alertmanager_role,
             "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
@@ -125,12 +126,12 @@ class ClusterMonitoring:
             ),
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
-        nag_acknowledge(
-            self.grafana_admin_secret,
-            "AwsSolutions-SMG4",
+        no_rotation = (
             "Grafana reads its admin password only when it initialises its database; rotation would need a "
-            "Grafana API call. The password never leaves Secrets Manager and the cluster, and Grafana is ClusterIP only.",
+            "Grafana API call. The password never leaves Secrets Manager and the cluster, and Grafana is ClusterIP only."
         )
+        nag_acknowledge(self.grafana_admin_secret, "AwsSolutions-SMG4", no_rotation)
+        nag_acknowledge(self.grafana_admin_secret, "NIST.800.53.R5-SecretsManagerRotationEnabled", no_rotation)
         # The External Secrets operator (EKS stack) may read this one secret too; the policy lives here so
         # the EKS stack never refers to this stack.
         external_secrets_role = platform.controllers.external_secrets_role.role
@@ -150,6 +151,7 @@ class ClusterMonitoring:
                 ),
             ],
         )
+        nag_acknowledge_inline_policy(reader, "The External Secrets operator's read of the Grafana admin secret")
         grafana_secret = eks.KubernetesManifest(
             scope,
             "GrafanaAdminSecretSync",
