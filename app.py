@@ -221,11 +221,12 @@ def build(app: cdk.App, config: AppConfig, *, nag: bool = True) -> TechLibApp:
 
 
 def add_validation_plugins(app: cdk.App) -> None:
-    """cdk-nag AwsSolutions as a validation plugin: any finding fails synthesis unless acknowledged with a reason."""
+    """cdk-nag's AwsSolutions and NIST 800-53 R5 packs as validation plugins: any finding of either fails
+    synthesis unless acknowledged on its construct with a reason."""
     import aws_cdk as cdk
-    from cdk_nag import AwsSolutionsChecks
+    from cdk_nag import AwsSolutionsChecks, NIST80053R5Checks
 
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), NIST80053R5Checks(app))
 
 
 # What the CDK CLI adds to cdk.json's context (Makefile: --no-version-reporting; path and asset metadata on).
