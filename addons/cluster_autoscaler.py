@@ -33,7 +33,7 @@ from addons.pod_identity import PodIdentityRole
 from addons.pods import PodComponent, PodResources, cdk8s_deployment
 from config import AppConfig
 from config.kubernetes import SUPPORTED_VERSIONS
-from findings import nag_acknowledge
+from findings import nag_acknowledge, nag_acknowledge_inline_policy
 from k8s_charts.network_policies import metrics_only_from_monitoring
 from k8s_charts.security import restricted_container, restricted_pod
 from names import K8sNames, NodeGroups, Ports
@@ -369,6 +369,7 @@ class ClusterAutoscaler:
                     continue
                 kind = "*" if resource == "*" else ("nodegroup" if ":nodegroup/" in resource else "autoScalingGroup")
                 nag_acknowledge(role.role, f"AwsSolutions-IAM5[Resource::{resource}]", WILDCARD_REASONS[kind])
+        nag_acknowledge_inline_policy(role.role, "Cluster Autoscaler's node-group reads and resizes of this cluster")
         manifest = context.cluster.add_cdk8s_chart(
             "ClusterAutoscaler",
             ClusterAutoscalerChart(

@@ -28,7 +28,7 @@ from addons.monitoring_namespace import MONITORING_REPLICAS, MonitoringPlacement
 from addons.pods import PodComponent, PodResources, component
 from addons.prometheus import PROMETHEUS_URL
 from config import AppConfig
-from findings import nag_acknowledge
+from findings import nag_acknowledge, nag_acknowledge_inline_policy
 from k8s_charts.external_secrets import SECRET_STORE, SecretKey, aws_secret_store, external_secret
 from k8s_charts.helm import HelmRelease
 from k8s_charts.security import restricted_container_security_context, restricted_pod_security_context
@@ -281,12 +281,12 @@ class Grafana:
             ),
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
-        nag_acknowledge(
-            admin_secret,
-            "AwsSolutions-SMG4",
+        no_rotation = (
             "Grafana reads its admin password only when it initialises its database; rotation would need a "
-            "Grafana API call. The password never leaves Secrets Manager and the cluster, and Grafana is ClusterIP only.",
+            "Grafana API call. The password never leaves Secrets Manager and the cluster, and Grafana is ClusterIP only."
         )
+        nag_acknowledge(admin_secret, "AwsSolutions-SMG4", no_rotation)
+        nag_acknowledge(admin_secret, "NIST.800.53.R5-SecretsManagerRotationEnabled", no_rotation)
         # The External Secrets operator (EKS stack) may read this one secret too; the policy lives here so
         # the EKS stack never refers to the Monitoring stack.
         reader = iam.Policy(
@@ -305,6 +305,7 @@ class Grafana:
                 ),
             ],
         )
+        nag_acknowledge_inline_policy(reader, "The External Secrets operator's read of the Grafana admin secret")
         secret_sync = eks.KubernetesManifest(
             scope,
             "GrafanaAdminSecretSync",

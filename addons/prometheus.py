@@ -23,7 +23,7 @@ from addons.monitoring_namespace import MONITORING_REPLICAS, STORAGE_CLASS, Moni
 from addons.pod_identity import PodIdentityRole
 from addons.pods import PodComponent, PodResources, component
 from config import AppConfig
-from findings import nag_acknowledge
+from findings import nag_acknowledge, nag_acknowledge_inline_policy
 from k8s_charts.helm import HelmRelease
 from k8s_charts.security import restricted_container_security_context, restricted_pod_security_context
 from names import K8sNames
@@ -220,6 +220,7 @@ class Prometheus:
             description="Alertmanager: publishes Prometheus alerts to the alarm topic",
         )
         context.topic.grant_publish(role.role)
+        nag_acknowledge_inline_policy(role, "Alertmanager's publish to the alarm topic")
         nag_acknowledge(
             role,
             "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",

@@ -53,14 +53,13 @@ def _items(result: Estimate, contains: str) -> list[Any]:
 
 
 @pytest.mark.parametrize("env", ["prod", "dev"])
-def test_every_resource_type_is_priced_or_named_with_its_reason(env: str, request: pytest.FixtureRequest) -> None:
-    synth: Synthesized = request.getfixturevalue(env)
-    templates, _ = _inputs(synth)
+def test_every_resource_type_is_priced_or_named_with_its_reason(env: str, synthesized: Synthesized) -> None:
+    templates, _ = _inputs(synthesized)
     types = {body["Type"] for t in templates.values() for body in t["Resources"].values()}
     assert types, "no templates"
     unknown = sorted(t for t in types if t not in PRICERS and t not in NOT_PRICED)
     assert unknown == [], f"resource types with no rule in scripts/cost/pricing.py or free.py: {unknown}"
-    result = _estimate(synth)
+    result = _estimate(synthesized)
     assert [u for u in result.unpriced if u.reason == NO_RULE] == []
     covered = {item.type for item in result.items} | {u.type for u in result.unpriced}
     assert covered >= types

@@ -419,8 +419,16 @@ def acknowledged(synth: Synthesized, stack: cdk.Stack) -> dict[str, set[str]]:
 @pytest.mark.parametrize(
     ("env", "cluster_rules"),
     [
-        ("prod", {"AwsSolutions-RDS11"}),
-        ("dev", {"AwsSolutions-RDS11", "AwsSolutions-RDS10"}),
+        ("prod", {"AwsSolutions-RDS11", "NIST.800.53.R5-RDSInBackupPlan"}),
+        (
+            "dev",
+            {
+                "AwsSolutions-RDS11",
+                "AwsSolutions-RDS10",
+                "NIST.800.53.R5-RDSInBackupPlan",
+                "NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled",
+            },
+        ),
     ],
 )
 def test_nag_acknowledgements(env: str, cluster_rules: set[str], synthesized: Synthesized) -> None:
@@ -477,7 +485,10 @@ def test_rotation_and_enhanced_monitoring_can_be_switched_off(tmp_path: Path) ->
     for instance in template.find_resources("AWS::RDS::DBInstance").values():
         assert "MonitoringInterval" not in instance["Properties"]
         assert "MonitoringRoleArn" not in instance["Properties"]
-    assert acknowledged_in(stack, "Credentials") == {"AwsSolutions-SMG4"}
+    assert acknowledged_in(stack, "Credentials") == {
+        "AwsSolutions-SMG4",
+        "NIST.800.53.R5-SecretsManagerRotationEnabled",
+    }
 
 
 def acknowledged_in(stack: cdk.Stack, child: str) -> set[str]:

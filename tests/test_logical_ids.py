@@ -148,9 +148,11 @@ PINS = [
     Pin(
         "cdn",
         "static-assets bucket",
-        Locator("AWS::S3::Bucket", {"VersioningConfiguration": {"Status": "Enabled"}}),
+        Locator("AWS::S3::Bucket", {"OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}}),
         "StaticAssetsBucketC3095769",
     ),
+    # Its key: the objects written since it became the bucket's default are unreadable without it.
+    key("cdn", "static-assets key", "StaticAssetsKey54F8FFF6"),
     Pin(
         "cdn",
         "CloudFront log bucket",
