@@ -26,6 +26,17 @@ from names import K8sNames
 
 NAME = "amazon-cloudwatch-observability"
 POLICY = "CloudWatchAgentServerPolicy"
+# Pinned per Kubernetes minor, so the configuration is checked against the schema of the version that runs
+# (tests/test_cloudwatch_addon_schema.py) instead of whatever EKS defaults to on the day the add-on is created.
+# v6.4.0-eksbuild.1 is the build EKS installed by default on a new 1.36 cluster (2026-08-08); it packages the
+# chart amazon-cloudwatch-observability 6.4.0 (aws-observability/helm-charts). A minor without an entry (1.29,
+# which EKS no longer creates) gets EKS's default.
+VERSIONS = {"1.36": "v6.4.0-eksbuild.1"}
+CHART_VERSIONS = {"v6.4.0-eksbuild.1": "6.4.0"}
+
+
+def addon_version(kubernetes_version: str) -> str | None:
+    return VERSIONS.get(kubernetes_version) or ADDON_VERSIONS.get(kubernetes_version, {}).get(NAME)
 
 
 def configuration(*, config: AppConfig, region: str) -> dict[str, Any]:
@@ -95,7 +106,7 @@ class CloudWatchObservability:
             "CloudWatchObservability",
             addon_name=NAME,
             cluster_name=cluster.cluster_name,
-            addon_version=ADDON_VERSIONS.get(config.eks.kubernetes_version, {}).get(NAME),
+            addon_version=addon_version(config.eks.kubernetes_version),
             resolve_conflicts="OVERWRITE",
             pod_identity_associations=[role.addon_association],
             configuration_values=json.dumps(configuration(config=config, region=region)),

@@ -18,8 +18,9 @@ LINUX = {"kubernetes.io/os": "linux"}
 
 def cloudwatch_pod_configuration(*, node_selector: Mapping[str, str]) -> dict[str, Any]:
     """The pod-shaping part of the amazon-cloudwatch-observability configuration (merged with the agent's)."""
+    # No replicaCount: the add-on's configuration schema does not offer the chart's root replicaCount (EKS
+    # rejects the add-on), and the chart's default is CLOUDWATCH_MANAGER_REPLICAS (tests/test_cloudwatch_addon_schema.py).
     return {
-        "replicaCount": sizing.CLOUDWATCH_MANAGER_REPLICAS,
         "manager": {
             "resources": sizing.CLOUDWATCH_MANAGER.values(),
             "nodeSelector": {**LINUX, **node_selector},
