@@ -16,6 +16,7 @@ from addons import (
     kube_proxy,
     metrics_server,
     pod_identity_agent,
+    reloader,
     vpc_cni,
 )
 from addons.base import AddOn, ControllerAddOn, ManagedAddOn
@@ -38,8 +39,10 @@ CONTROLLERS: tuple[ControllerAddOn, ...] = (
 EKS_STACK: tuple[AddOn, ...] = (*MANAGED, *CONTROLLERS)
 # The Monitoring stack installs the CloudWatch add-on (it waits for that stack's log groups).
 MONITORING: tuple[AddOn, ...] = (cloudwatch_observability.ADDON,)
+# The Workloads stack installs Reloader next to the backend it restarts (it needs the app namespace).
+WORKLOADS: tuple[AddOn, ...] = (reloader.ADDON,)
 # Every add-on's pods, in the inventory's order.
-INVENTORY: tuple[AddOn, ...] = (*MANAGED, *MONITORING, *CONTROLLERS)
+INVENTORY: tuple[AddOn, ...] = (*MANAGED, *MONITORING, *CONTROLLERS, *WORKLOADS)
 
 A = TypeVar("A", bound=AddOn)
 
