@@ -159,9 +159,14 @@ diagram: synth
 # Deploys in dependency order, independent stacks side by side: --concurrency is the widest wave of the
 # offline synth's stack graph (scripts/deploy_plan.py; the account does not change the graph). The deploy
 # itself synthesizes again with the credentials' account (the CLI sets CDK_DEFAULT_ACCOUNT).
+# STACKS="TechLib-prod-Cicd" deploys only those stacks (the first deploy: the ECR repositories, then push).
+# scripts/image_check.py refuses first when an image the deployed stacks run is not in ECR (one line; without
+# credentials it says the check was skipped).
+STACKS ?=
 deploy: synth
+	$(BIN)/python -m scripts.image_check --assembly cdk.out --stacks "$(STACKS)"
 	concurrency=$$($(BIN)/python -m scripts.deploy_plan --assembly cdk.out --concurrency); \
-	$(CDK) deploy --all $(CDK_FLAGS) -c env=$(ENV) $(CDK_ARGS) --require-approval $(REQUIRE_APPROVAL) \
+	$(CDK) deploy $(or $(STACKS),--all) $(CDK_FLAGS) -c env=$(ENV) $(CDK_ARGS) --require-approval $(REQUIRE_APPROVAL) \
 	  --concurrency $$concurrency --progress events
 
 # Waves, critical path and estimated wall time (fresh environment, and the diff against baseline/<env>/).

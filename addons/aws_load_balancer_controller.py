@@ -43,6 +43,13 @@ RELEASE = HelmRelease(
 # replica restarting would block every Service change. The chart's README example requests 100m/128Mi.
 REPLICAS = 2
 RESOURCES = PodResources(cpu_request_m=100, memory_request_mib=128, memory_limit_mib=256)
+# The chart's Service mutating webhook (mservice.elbv2.k8s.aws, failurePolicy Fail, every namespace) only
+# sets spec.loadBalancerClass on type LoadBalancer Services, and we have none (a test holds it). Left on, it
+# rejects the Services of the releases installed beside the controller (metrics-server, external-secrets)
+# until the controller is Ready, and the EKS stack's first create rolls back (aws-load-balancer-controller
+# issue 4140). Off, those releases still install side by side; the Ingress and pod webhooks stay on, and
+# WorkloadsStack applies the Ingress only after this release is ready.
+SERVICE_MUTATOR_WEBHOOK = False
 
 # The controller's published policy (docs/install/iam_policy.json of the release above).
 POLICY = Path(__file__).parent / "policies" / "aws-load-balancer-controller-v3.2.2.json"
@@ -95,6 +102,7 @@ def values(
         "resources": RESOURCES.values(),
         "nodeSelector": dict(node_selector),
         "tolerations": [],
+        "enableServiceMutatorWebhook": SERVICE_MUTATOR_WEBHOOK,
     }
 
 

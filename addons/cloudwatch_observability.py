@@ -27,6 +27,17 @@ from names import K8sNames
 
 NAME = "amazon-cloudwatch-observability"
 POLICY = "CloudWatchAgentServerPolicy"
+# Pinned per Kubernetes minor, so the configuration is checked against the schema of the version that runs
+# (tests/test_cloudwatch_addon_schema.py) instead of whatever EKS defaults to on the day the add-on is created.
+# v6.4.0-eksbuild.1 is the build EKS installed by default on a new 1.36 cluster (2026-08-08); it packages the
+# chart amazon-cloudwatch-observability 6.4.0 (aws-observability/helm-charts). A minor without an entry (1.29,
+# which EKS no longer creates) gets EKS's default.
+VERSIONS = {"1.36": "v6.4.0-eksbuild.1"}
+CHART_VERSIONS = {"v6.4.0-eksbuild.1": "6.4.0"}
+
+
+def addon_version(kubernetes_version: str) -> str | None:
+    return VERSIONS.get(kubernetes_version) or ADDON_VERSIONS.get(kubernetes_version, {}).get(NAME)
 
 # The chart's manager default requests 100m/64Mi; agent 250m/128Mi (512Mi limit).
 MANAGER_REPLICAS = 1
@@ -111,8 +122,9 @@ def cloudwatch_agent_config(*, resource_prefix: str, cluster_name: str, region: 
 
 def cloudwatch_pod_configuration(*, node_selector: Mapping[str, str]) -> dict[str, Any]:
     """The pod-shaping part of the amazon-cloudwatch-observability configuration (merged with the agent's)."""
+    # No replicaCount: the add-on's configuration schema does not offer the chart's root replicaCount (EKS
+    # rejects the add-on), and the chart's default is MANAGER_REPLICAS (tests/test_cloudwatch_addon_schema.py).
     return {
-        "replicaCount": MANAGER_REPLICAS,
         "manager": {
             "resources": MANAGER_RESOURCES.values(),
             "nodeSelector": {**LINUX, **node_selector},
@@ -175,7 +187,7 @@ class CloudWatchObservability:
                 source_kind="addon",
                 values={k: v for k, v in manager.items() if v is not None},
                 replicas_key="replicaCount",
-                default_replicas=1,
+                default_replicas=MANAGER_REPLICAS,
             ),
             daemonset(
                 K8sNames.CLOUDWATCH_AGENT,
@@ -212,7 +224,7 @@ class CloudWatchObservability:
             "CloudWatchObservability",
             addon_name=NAME,
             cluster_name=context.cluster.cluster_name,
-            addon_version=ADDON_VERSIONS.get(config.eks.kubernetes_version, {}).get(NAME),
+            addon_version=addon_version(config.eks.kubernetes_version),
             resolve_conflicts="OVERWRITE",
             pod_identity_associations=[role.addon_association],
             configuration_values=json.dumps(configuration(config=config, region=context.region)),

@@ -3,7 +3,8 @@
 - MANAGED: `AWS::EKS::Addon`s of the EKS stack (stacks/constructs/eks_addons.py loops over them);
 - CONTROLLERS: Helm releases and cdk8s charts of the EKS stack (stacks/constructs/eks_controllers.py);
 - MONITORING: what the Monitoring stack installs (stacks/constructs/cluster_monitoring.py), each after the
-  ones it `needs`.
+  ones it `needs`;
+- WORKLOADS: what the Workloads stack installs beside the application (stacks/workloads.py).
 INVENTORY lists every one of them once, in the order the pod inventory (fit/inventory.py, `make capacity`)
 prints their pods; tests/test_addons.py checks that no registered add-on is missing from it.
 """
@@ -29,6 +30,7 @@ from addons import (
     pod_identity_agent,
     prometheus,
     prometheus_adapter,
+    reloader,
     vpc_cni,
 )
 from addons.base import AddOn, ControllerAddOn, ManagedAddOn, MonitoringAddOn
@@ -58,6 +60,8 @@ MONITORING: tuple[MonitoringAddOn, ...] = (
     exporters.ADDON,
     cloudwatch_observability.ADDON,
 )
+# The Workloads stack installs Reloader next to the backend it restarts (it needs the app namespace).
+WORKLOADS: tuple[AddOn, ...] = (reloader.ADDON,)
 # The inventory groups the pods by kind (EKS add-ons' Deployments, Helm releases, our cdk8s charts, the
 # application, every DaemonSet at the end), in this order within each kind.
 INVENTORY: tuple[AddOn, ...] = (
@@ -69,6 +73,7 @@ INVENTORY: tuple[AddOn, ...] = (
     prometheus_adapter.ADDON,
     grafana.ADDON,
     exporters.ADDON,
+    *WORKLOADS,
 )
 
 A = TypeVar("A", bound=AddOn)

@@ -15,6 +15,10 @@ from config.patterns import CACHE_NODE_TYPE, DAILY_WINDOW, POSTGRES_IDENTIFIER, 
 REMOVAL_POLICIES = ("snapshot", "retain", "destroy")
 RemovalPolicy = Annotated[str, OneOf(*REMOVAL_POLICIES)]
 INT32_MAX = 2147483647
+# work_mem's unit in PostgreSQL is the kilobyte (GUC_UNIT_KB; "taken as kilobytes" without a unit), and RDS
+# parameter groups take it as that integer: 64 to 2147483647. PostgreSQL's own size units are 1024-based.
+WORK_MEM_UNITS_KB = {"kB": 1, "MB": 1024, "GB": 1024 * 1024}
+WORK_MEM_MIN_KB = 64
 
 
 def windows_overlap(daily: str, weekly: str) -> bool:
@@ -52,7 +56,9 @@ class DatabaseConfig(Section):
     )
     log_retention_days: Annotated[int, LogRetention] = Field(description="PostgreSQL log retention (days).")
     max_connections: Annotated[int, Range(6, 262143)] = Field(description="max_connections parameter.")
-    work_mem: Annotated[str, Matches(r"^\d+(kB|MB|GB)$", "a size such as 16MB")] = Field(description="work_mem.")
+    work_mem: Annotated[str, Matches(r"^\d+(kB|MB|GB)$", "a size such as 16MB")] = Field(
+        description="work_mem, e.g. 16MB; the parameter group gets the integer of kB."
+    )
     log_min_duration_statement_ms: Annotated[int, Range(-1, INT32_MAX)] = Field(
         description="Slow query log threshold (ms, -1 = off)."
     )
@@ -60,6 +66,17 @@ class DatabaseConfig(Section):
 
     REMOVAL_POLICIES: ClassVar[tuple[str, ...]] = REMOVAL_POLICIES
     MONITORING_INTERVALS: ClassVar[tuple[int, ...]] = (0, 1, 5, 10, 15, 30, 60)
+
+    @property
+    def work_mem_kb(self) -> int:
+        """work_mem as the integer of kilobytes the parameter group takes ("16MB" -> 16384)."""
+        number = self.work_mem.rstrip("kMGB")
+        return int(number) * WORK_MEM_UNITS_KB[self.work_mem[len(number) :]]
+
+    @check("work_mem")
+    def _work_mem_range(self) -> Iterator[Problem]:
+        if not WORK_MEM_MIN_KB <= self.work_mem_kb <= INT32_MAX:
+            yield invalid(("work_mem",), self.work_mem, f"64kB to {INT32_MAX}kB")
 
     @check("master_username")
     def _reserved_user(self) -> Iterator[Problem]:

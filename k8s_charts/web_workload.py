@@ -229,6 +229,7 @@ class WebWorkload(Construct):
         checkov_skips: Mapping[str, str] | None = None,
         max_unavailable: int = 1,
         image_pull_policy: str = "IfNotPresent",
+        deployment_annotations: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, id_)
         self.name = name
@@ -313,7 +314,7 @@ class WebWorkload(Construct):
             metadata=k8s.ObjectMeta(
                 name=name,
                 labels={**selector, "tier": tier},
-                annotations=checkov_skip_annotations(checkov_skips or {}) or None,
+                annotations={**checkov_skip_annotations(checkov_skips or {}), **(deployment_annotations or {})} or None,
             ),
             spec=k8s.DeploymentSpec(
                 # No `replicas`: the HPA below owns the count; a value here would fight it on every apply.

@@ -56,8 +56,30 @@ WORKLOAD_CHECKOV_SKIPS = {
     "CKV_K8S_43": "images are pinned by release tag from configuration; CI deploys by tag (seed), not by digest",
     "CKV_K8S_40": "the seed's images create and run as uid 1001 (Dockerfiles); runAsNonRoot is enforced",
 }
+# Reloader (addons/reloader.py) rolls a Deployment when a Secret this annotation names changes.
+RELOAD_SECRETS_ANNOTATION = "secret.reloader.stakater.com/reload"
+
 BACKEND_CHECKOV_SKIPS = {
-    "CKV_K8S_35": "the seed's backend reads DB_PASSWORD from its environment; the Secret is synced by External Secrets",
+    "CKV_K8S_35": "the seed's backend reads DB_PASSWORD (and REDIS_AUTH_TOKEN) from its environment; the Secrets "
+    "are synced by External Secrets and a rotation restarts the pods",
+}
+
+# Everything the backend needs to reach its data, named as the design names DB_HOST, DB_PASSWORD and
+# REDIS_HOST. The database's connection comes whole from the rotated Aurora secret (db-credentials), so host,
+# user and password always belong together; Redis's endpoint from app-config, its AUTH token from
+# redis-credentials. ElastiCache requires TLS (transit encryption) and the token on every connection.
+BACKEND_SECRET_ENV = {
+    "DB_HOST": (K8sNames.DB_CREDENTIALS_SECRET, K8sKeys.DB_HOST),
+    "DB_PORT": (K8sNames.DB_CREDENTIALS_SECRET, K8sKeys.DB_PORT),
+    "DB_NAME": (K8sNames.DB_CREDENTIALS_SECRET, K8sKeys.DB_NAME),
+    "DB_USER": (K8sNames.DB_CREDENTIALS_SECRET, K8sKeys.DB_USERNAME),
+    "DB_PASSWORD": (K8sNames.DB_CREDENTIALS_SECRET, K8sKeys.DB_PASSWORD),
+    "REDIS_AUTH_TOKEN": (K8sNames.REDIS_CREDENTIALS_SECRET, K8sKeys.REDIS_AUTH_TOKEN),
+}
+BACKEND_CONFIG_ENV = {
+    "REDIS_HOST": (K8sNames.APP_CONFIG_MAP, K8sKeys.REDIS_HOST),
+    "REDIS_PORT": (K8sNames.APP_CONFIG_MAP, K8sKeys.REDIS_PORT),
+    "REDIS_TLS": (K8sNames.APP_CONFIG_MAP, K8sKeys.REDIS_TLS),
 }
 
 
@@ -113,6 +135,8 @@ class WorkloadsValues:
     backend_sizing: WorkloadSizing
     alb_tags: Mapping[str, str] = field(default_factory=dict)
     alb_log_prefix: str = ALB_LOG_PREFIX
+    # Secrets whose change restarts the backend (its environment is read once, at start).
+    backend_reload_secrets: tuple[str, ...] = ()
 
     @classmethod
     def from_config(
@@ -141,6 +165,10 @@ class WorkloadsValues:
                 node_labels=dict(app_nodes.labels),
                 tolerations=tuple(Toleration(key=t.key, value=t.value, effect=t.effect) for t in app_nodes.taints),
             ),
+            # A rotated database password reaches running pods only through a restart (Reloader).
+            backend_reload_secrets=(K8sNames.DB_CREDENTIALS_SECRET, K8sNames.REDIS_CREDENTIALS_SECRET)
+            if config.database.secret_rotation_days
+            else (),
             # The controller, not CloudFormation, owns the ALB; the tags say so and carry the cost tags.
             alb_tags={
                 **config.tags,
@@ -261,11 +289,8 @@ class WorkloadsChart(cdk8s.Chart):
             ports=[NamedPort("http", Ports.BACKEND_HTTP), NamedPort(K8sNames.METRICS_PORT, Ports.BACKEND_METRICS)],
             env=Env(
                 values={"PORT": str(Ports.BACKEND_HTTP), "GIN_MODE": "release"},
-                secret_keys={
-                    "DB_HOST": (K8sNames.DB_CREDENTIALS_SECRET, K8sKeys.DB_HOST),
-                    "DB_PASSWORD": (K8sNames.DB_CREDENTIALS_SECRET, K8sKeys.DB_PASSWORD),
-                },
-                config_map_keys={"REDIS_HOST": (K8sNames.APP_CONFIG_MAP, K8sKeys.REDIS_HOST)},
+                secret_keys=BACKEND_SECRET_ENV,
+                config_map_keys=BACKEND_CONFIG_ENV,
             ),
             resources=resources_of(values.backend_sizing),
             liveness=_liveness(HealthPaths.BACKEND_LIVENESS, Ports.BACKEND_HTTP),
@@ -280,6 +305,9 @@ class WorkloadsChart(cdk8s.Chart):
             writable_paths=[WritablePath("tmp", "/tmp")],
             pod_annotations=PROMETHEUS_ANNOTATIONS,
             checkov_skips=_checkov_skips(values.backend_image, BACKEND_CHECKOV_SKIPS),
+            deployment_annotations={RELOAD_SECRETS_ANNOTATION: ",".join(values.backend_reload_secrets)}
+            if values.backend_reload_secrets
+            else None,
         )
 
         self.ingress = k8s.KubeIngress(

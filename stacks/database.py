@@ -96,7 +96,8 @@ class DatabaseStack(TechLibStack):
                 "log_min_duration_statement": str(db.log_min_duration_statement_ms),
                 # The single source of the connection limit: monitoring derives its alert threshold from it.
                 "max_connections": str(db.max_connections),
-                "work_mem": db.work_mem,
+                # An integer of kB: RDS takes PostgreSQL's unitless form of "16MB".
+                "work_mem": str(db.work_mem_kb),
             },
         )
         subnet_group = rds.SubnetGroup(

@@ -34,6 +34,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import region_info
 from constructs import Construct
 
+from addons import reloader
 from addons.external_secrets import secret_reader_statements
 from config import AppConfig
 from findings import checkov_skip, nag_acknowledge, nag_acknowledge_inline_policy
@@ -130,6 +131,14 @@ class WorkloadsStack(TechLibStack):
         # The ALB controller's webhook must answer before any Service/Ingress, the namespace must exist,
         # and External Secrets must have synced db-credentials before the backend pods start.
         self.workloads_manifest.node.add_dependency(eks.app_namespace, *eks.platform_ready, self.app_secrets)
+        # Reloader restarts the backend when External Secrets writes a rotated password (addons/reloader.py).
+        # Its Role and pod live in the app namespace; its pod passes the ALB controller's pod webhook there.
+        self.reloader: eks_v2.HelmChart | None = None
+        if reloader.ADDON.enabled(config=config):
+            self.reloader = reloader.ADDON.install(self, config=config, cluster=cluster)
+            self.reloader.node.add_dependency(eks.app_namespace, *eks.platform_ready)
+            # Watching before the backend starts: a rotation during the first deploy still restarts it.
+            self.workloads_manifest.node.add_dependency(self.reloader)
         # The ALB checks it can write its access logs when the attribute is set: the policy must exist first.
         if self.alb_log_bucket.policy is not None:
             self.workloads_manifest.node.add_dependency(self.alb_log_bucket.policy)

@@ -100,6 +100,9 @@ def error_for(section: str, env: str = "prod", **values: Any) -> str:
         ),
         ({"max_connections": 5}, "database.max_connections: invalid value 5 (allowed: an integer from 6 to 262143)"),
         ({"work_mem": "16M"}, "database.work_mem: invalid value '16M' (allowed: a size such as 16MB)"),
+        # Below PostgreSQL's minimum: RDS would refuse the parameter at deploy.
+        ({"work_mem": "32kB"}, "database.work_mem: invalid value '32kB' (allowed: 64kB to 2147483647kB)"),
+        ({"work_mem": "2048GB"}, "database.work_mem: invalid value '2048GB' (allowed: 64kB to 2147483647kB)"),
         (
             {"database_name": "Tech-Lib"},
             "database.database_name: invalid value 'Tech-Lib' (allowed: a lower-case PostgreSQL identifier)",
@@ -117,6 +120,12 @@ def error_for(section: str, env: str = "prod", **values: Any) -> str:
 )
 def test_bad_database_value(values: dict[str, Any], message: str) -> None:
     assert error_for("database", **values) == message
+
+
+@pytest.mark.parametrize(("work_mem", "kb"), [("16MB", 16384), ("64kB", 64), ("1GB", 1048576)])
+def test_work_mem_becomes_the_integer_of_kb_rds_takes(work_mem: str, kb: int) -> None:
+    """PostgreSQL's sizes are 1024-based; the parameter group gets the unitless kB integer."""
+    assert load_config("prod", overrides={"database": {"work_mem": work_mem}}, environ={}).database.work_mem_kb == kb
 
 
 def test_unknown_database_key_names_the_allowed_keys() -> None:

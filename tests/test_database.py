@@ -130,7 +130,8 @@ def test_cluster_parameter_group_family_is_aurora_postgresql15(db: Template) -> 
         ("log_statement", "all"),
         ("log_min_duration_statement", "1000"),
         ("max_connections", "200"),
-        ("work_mem", "16MB"),
+        # The design's 16MB as the integer of kB the parameter group takes.
+        ("work_mem", "16384"),
     ],
 )
 def test_cluster_parameter(db: Template, name: str, value: str) -> None:

@@ -164,7 +164,7 @@ def test_the_values_the_inventory_reads_are_the_values_the_templates_carry(prod:
 
 
 def test_inventory_sources_are_the_releases_add_ons_and_charts_of_the_templates(prod: Synthesized) -> None:
-    templates = [prod.template_json(stack) for stack in (prod.built.eks, prod.built.monitoring)]
+    templates = [prod.template_json(stack) for stack in (prod.built.eks, prod.built.monitoring, prod.built.workloads)]
     resources = [r for t in templates for r in t["Resources"].values()]
     releases = {r["Properties"]["Release"] for r in resources if r["Type"] == "Custom::AWSCDK-EKS-HelmChart"}
     addons = {r["Properties"]["AddonName"] for r in resources if r["Type"] == "AWS::EKS::Addon"}

@@ -175,19 +175,28 @@ PINS = [
         "GrafanaAdminSecretC252ACA6",
     ),
     # Cicd: the images, their key and the account's GitHub OIDC provider.
-    Pin("cicd", "GitHub OIDC provider", Locator("AWS::IAM::OIDCProvider"), "GithubGithubOidcProvider94CCD439"),
-    key("cicd", "image key", "ImagesImageKey53461504"),
+    # dev imports the account's provider (config/dev.yaml: prod and dev may share an account).
     Pin(
         "cicd",
-        "frontend repository",
-        Locator("AWS::ECR::Repository", {"RepositoryName": "techlib/frontend"}),
-        "ImagesFrontendRepository7D494480",
+        "GitHub OIDC provider",
+        Locator("AWS::IAM::OIDCProvider"),
+        "GithubGithubOidcProvider94CCD439",
+        envs=("prod",),
     ),
-    Pin(
-        "cicd",
-        "backend repository",
-        Locator("AWS::ECR::Repository", {"RepositoryName": "techlib/backend"}),
-        "ImagesBackendRepository5C9924A7",
+    key("cicd", "image key", "ImagesImageKey53461504"),
+    *(
+        Pin(
+            "cicd",
+            f"{image} repository",
+            Locator("AWS::ECR::Repository", {"RepositoryName": f"{namespace}/{image}"}),
+            logical_id,
+            envs=(env,),
+        )
+        for image, logical_id in (
+            ("frontend", "ImagesFrontendRepository7D494480"),
+            ("backend", "ImagesBackendRepository5C9924A7"),
+        )
+        for env, namespace in (("prod", "techlib"), ("dev", "techlib-dev"))
     ),
     # Backup: a new vault leaves the recovery points behind; a vault cannot change its key.
     key("backup", "backup vault key", "BackupVaultKey74395416"),

@@ -254,8 +254,34 @@ def test_backend_reads_redis_host_from_the_app_config_map(prod_manifest: Manifes
     }
 
 
+def test_backend_reads_the_rest_of_its_database_connection_from_the_same_secret(prod_manifest: Manifest) -> None:
+    env = env_of(prod_manifest, "backend")
+    assert env["DB_PORT"] == {"secretKeyRef": {"name": "db-credentials", "key": "port"}}
+    assert env["DB_NAME"] == {"secretKeyRef": {"name": "db-credentials", "key": "dbname"}}
+    assert env["DB_USER"] == {"secretKeyRef": {"name": "db-credentials", "key": "username"}}
+
+
+def test_backend_reads_redis_port_tls_and_auth_token(prod_manifest: Manifest) -> None:
+    env = env_of(prod_manifest, "backend")
+    assert env["REDIS_PORT"] == {"configMapKeyRef": {"name": "app-config", "key": "redis-port"}}
+    assert env["REDIS_TLS"] == {"configMapKeyRef": {"name": "app-config", "key": "redis-tls"}}
+    assert env["REDIS_AUTH_TOKEN"] == {"secretKeyRef": {"name": "redis-credentials", "key": "auth-token"}}
+
+
 def test_backend_env_has_nothing_else(prod_manifest: Manifest) -> None:
-    assert set(env_of(prod_manifest, "backend")) == {"PORT", "GIN_MODE", "DB_HOST", "DB_PASSWORD", "REDIS_HOST"}
+    assert set(env_of(prod_manifest, "backend")) == {
+        "PORT",
+        "GIN_MODE",
+        "DB_HOST",
+        "DB_PORT",
+        "DB_NAME",
+        "DB_USER",
+        "DB_PASSWORD",
+        "REDIS_HOST",
+        "REDIS_PORT",
+        "REDIS_TLS",
+        "REDIS_AUTH_TOKEN",
+    }
 
 
 def test_backend_resources_are_the_seeds(prod_manifest: Manifest) -> None:
