@@ -39,6 +39,7 @@ CHART_VERSIONS = {"v6.4.0-eksbuild.1": "6.4.0"}
 def addon_version(kubernetes_version: str) -> str | None:
     return VERSIONS.get(kubernetes_version) or ADDON_VERSIONS.get(kubernetes_version, {}).get(NAME)
 
+
 # The chart's manager default requests 100m/64Mi; agent 250m/128Mi (512Mi limit).
 MANAGER_REPLICAS = 1
 MANAGER_RESOURCES = PodResources(cpu_request_m=100, memory_request_mib=64, memory_limit_mib=128)
