@@ -8,30 +8,19 @@ it prints: red and exit 1 in prod, yellow and exit 0 in dev. Strengthening chang
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from scripts.release_review.protections_k8s import ssl_policy_strength
 from scripts.release_review.report import ANSI
+from tests import protection_edits as edits
 from tests.conftest import Synthesized
-from tests.release_review_helpers import (
-    RED,
-    Template,
-    baseline_from,
-    edit_manifest,
-    mutated,
-    one,
-    resources,
-    run_gate,
-)
+from tests.protection_edits import Edit
+from tests.release_review_helpers import RED, baseline_from, mutated, run_gate
 
 YELLOW = "\033[33m"
 CATEGORIES = ("edge", "tls", "supply-chain", "availability")
-Edit = Callable[[Template], None]
 
 
 @pytest.fixture(scope="module")
@@ -49,129 +38,6 @@ def _lines(out: str, text: str) -> list[str]:
     return [line for line in out.splitlines() if ANSI.sub("", line) == text]
 
 
-# ----------------------------------------------------------------------------------------- edits
-
-
-def _waf_rule(name: str, change: Callable[[dict[str, Any]], None]) -> Edit:
-    def edit(template: Template) -> None:
-        (rule,) = [r for r in one(template, "AWS::WAFv2::WebACL")["Properties"]["Rules"] if r["Name"] == name]
-        change(rule)
-
-    return edit
-
-
-def _drop_waf_rule(name: str) -> Edit:
-    def edit(template: Template) -> None:
-        acl = one(template, "AWS::WAFv2::WebACL")["Properties"]
-        acl["Rules"] = [r for r in acl["Rules"] if r["Name"] != name]
-
-    return edit
-
-
-def _acl(change: Callable[[dict[str, Any]], None]) -> Edit:
-    return lambda template: change(one(template, "AWS::WAFv2::WebACL")["Properties"])
-
-
-def _distribution(change: Callable[[dict[str, Any]], None]) -> Edit:
-    return lambda template: change(one(template, "AWS::CloudFront::Distribution")["Properties"]["DistributionConfig"])
-
-
-def _origin(config: dict[str, Any]) -> dict[str, Any]:
-    (origin,) = [o for o in config["Origins"] if o["Id"] == "ALBOrigin"]
-    custom: dict[str, Any] = origin["CustomOriginConfig"]
-    return custom
-
-
-def _api_behavior(config: dict[str, Any]) -> dict[str, Any]:
-    (behavior,) = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/api/*"]
-    return behavior
-
-
-def _repository(name: str, change: Callable[[dict[str, Any]], None]) -> Edit:
-    return lambda template: change(
-        one(template, "AWS::ECR::Repository", lambda r: r["Properties"]["RepositoryName"] == name)["Properties"]
-    )
-
-
-def _node_group_props(name: str, change: Callable[[dict[str, Any]], None]) -> Edit:
-    return lambda template: change(
-        one(template, "AWS::EKS::Nodegroup", lambda r: r["Properties"]["NodegroupName"] == name)["Properties"]
-    )
-
-
-def _node_group(name: str, minimum: int) -> Edit:
-    return _node_group_props(name, lambda props: props["ScalingConfig"].update(MinSize=minimum))
-
-
-def _drop_node_group(name: str) -> Edit:
-    def edit(template: Template) -> None:
-        (lid,) = [i for i, r in resources(template, "AWS::EKS::Nodegroup") if r["Properties"]["NodegroupName"] == name]
-        del template["Resources"][lid]
-
-    return edit
-
-
-def _redis(**values: Any) -> Edit:
-    return lambda template: one(template, "AWS::ElastiCache::ReplicationGroup")["Properties"].update(values)
-
-
-def _drop_readers(template: Template) -> None:
-    for lid, resource in resources(template, "AWS::RDS::DBInstance"):
-        if resource["Properties"]["PromotionTier"] != 0:
-            del template["Resources"][lid]
-
-
-def _add_reader(template: Template) -> None:
-    ((lid, reader),) = [
-        (i, r) for i, r in resources(template, "AWS::RDS::DBInstance") if r["Properties"]["PromotionTier"]
-    ]
-    template["Resources"][f"{lid}Second"] = json.loads(json.dumps(reader))
-
-
-def _object(kind: str, name: str, change: Callable[[dict[str, Any]], dict[str, Any] | None]) -> Edit:
-    """Edit (or, when `change` returns None, cut) one object of the manifest list that holds it.
-
-    The object must lie within one literal part of the manifest's Fn::Join (no token inside it)."""
-    opening = f'"kind":"{kind}","metadata":'
-
-    def edit(template: Template) -> None:
-        for _, resource in resources(template, "Custom::AWSCDK-EKS-KubernetesResource"):
-            parts = resource["Properties"]["Manifest"]["Fn::Join"][1]
-            for index, part in enumerate(parts):
-                found = part.find(opening) if isinstance(part, str) else -1
-                while found >= 0:
-                    start = part.rindex('{"apiVersion"', 0, found)
-                    obj, end = json.JSONDecoder().raw_decode(part, start)
-                    if obj["metadata"]["name"] == name:
-                        changed = change(obj)
-                        head, tail = part[:start], part[end:]
-                        if changed is not None:
-                            parts[index] = head + json.dumps(changed, separators=(",", ":")) + tail
-                        else:
-                            parts[index] = head.rstrip(",") + tail if tail.startswith("]") else head + tail.lstrip(",")
-                        return
-                    found = part.find(opening, end)
-        raise AssertionError(f"no {kind} {name} in a manifest")
-
-    return edit
-
-
-def _spec(**values: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    return lambda obj: {**obj, "spec": {**obj["spec"], **values}}
-
-
-def _ingress(old: str, new: str) -> Edit:
-    """A literal edit of the Ingress (its annotations hold tokens, so it spans several parts)."""
-
-    def edit(template: Template) -> None:
-        manifest = one(template, "Custom::AWSCDK-EKS-KubernetesResource", lambda r: "tech-lib-ingress" in str(r))
-        parts = manifest["Properties"]["Manifest"]["Fn::Join"][1]
-        assert any(old in part for part in parts if isinstance(part, str)), f"{old} is not in the Ingress manifest"
-        edit_manifest(template, "tech-lib-ingress", old, new)
-
-    return edit
-
-
 # ----------------------------------------------------------------------------- every class, prod
 
 EDGE, CDN, WORKLOADS = "TechLib-prod-Edge", "TechLib-prod-Cdn", "TechLib-prod-Workloads"
@@ -184,25 +50,25 @@ WEAKENINGS: list[tuple[str, str, Edit, str]] = [
     (
         "waf-rule-removed",
         "-Edge",
-        _drop_waf_rule("GeoBlockRule"),
+        edits.drop_waf_rule("GeoBlockRule"),
         f"[edge] {EDGE}: {ACL} rule GeoBlockRule removed (action Block, priority 4)",
     ),
     (
         "waf-rule-to-count",
         "-Edge",
-        _waf_rule("RateLimitRule", lambda r: r.update(Action={"Count": {}})),
+        edits.waf_rule("RateLimitRule", lambda r: r.update(Action={"Count": {}})),
         f"[edge] {EDGE}: {ACL} rule RateLimitRule: action Block → Count (matching requests pass)",
     ),
     (
         "managed-group-to-count",
         "-Edge",
-        _waf_rule("AWSManagedRulesCommonRuleSet", lambda r: r.update(OverrideAction={"Count": {}})),
+        edits.waf_rule("AWSManagedRulesCommonRuleSet", lambda r: r.update(OverrideAction={"Count": {}})),
         f"[edge] {EDGE}: {ACL} {COMMON}: action None (the group's own actions) → Count (matching requests pass)",
     ),
     (
         "managed-rule-overridden-to-count",
         "-Edge",
-        _waf_rule(
+        edits.waf_rule(
             "AWSManagedRulesCommonRuleSet",
             lambda r: r["Statement"]["ManagedRuleGroupStatement"].update(
                 RuleActionOverrides=[{"Name": "SizeRestrictions_BODY", "ActionToUse": {"Count": {}}}]
@@ -213,160 +79,162 @@ WEAKENINGS: list[tuple[str, str, Edit, str]] = [
     (
         "managed-group-removed",
         "-Edge",
-        _drop_waf_rule("AWSManagedRulesKnownBadInputsRuleSet"),
+        edits.drop_waf_rule("AWSManagedRulesKnownBadInputsRuleSet"),
         f"[edge] {EDGE}: {ACL} managed rule group AWS/AWSManagedRulesKnownBadInputsRuleSet removed"
         " (action None (the group's own actions), priority 2)",
     ),
     (
         "rate-limit-raised",
         "-Edge",
-        _waf_rule("RateLimitRule", lambda r: r["Statement"]["RateBasedStatement"].update(Limit=2000)),
+        edits.waf_rule("RateLimitRule", lambda r: r["Statement"]["RateBasedStatement"].update(Limit=2000)),
         f"[edge] {EDGE}: {ACL} rule RateLimitRule: rate limit 1000 → 2000",
     ),
     (
         "rate-window-widened",
         "-Edge",
-        _waf_rule("RateLimitRule", lambda r: r["Statement"]["RateBasedStatement"].update(EvaluationWindowSec=60)),
+        edits.waf_rule("RateLimitRule", lambda r: r["Statement"]["RateBasedStatement"].update(EvaluationWindowSec=60)),
         f"[edge] {EDGE}: {ACL} rule RateLimitRule: rate limit 1000 → 1000 per 60 s",
     ),
     (
         "geo-block-narrowed",
         "-Edge",
-        _waf_rule("GeoBlockRule", lambda r: r["Statement"]["GeoMatchStatement"].update(CountryCodes=["CN", "RU"])),
+        edits.waf_rule("GeoBlockRule", lambda r: r["Statement"]["GeoMatchStatement"].update(CountryCodes=["CN", "RU"])),
         f"[edge] {EDGE}: {ACL} rule GeoBlockRule: geo-block list CN, KP, RU → CN, RU (KP no longer blocked)",
     ),
     (
         "default-action-changed",
         "-Edge",
-        _acl(lambda acl: acl.update(DefaultAction={"Block": {}})),
+        edits.acl(lambda acl: acl.update(DefaultAction={"Block": {}})),
         f"[edge] {EDGE}: {ACL}: default action Allow → Block (requests no rule allows are refused)",
     ),
     (
         "waf-detached",
         "-Cdn",
-        _distribution(lambda config: config.pop("WebACLId")),
+        edits.distribution(lambda config: config.pop("WebACLId")),
         f"[edge] {CDN}: {DIST}: WebACLId ${{TechLib-prod-Edge.PublishOutputFnGetAttWebAclArn773D5034}} → (absent):"
         " no WAF in front of the distribution",
     ),
     (
         "viewer-tls-lowered",
         "-Cdn",
-        _distribution(lambda config: config["ViewerCertificate"].update(MinimumProtocolVersion="TLSv1")),
+        edits.distribution(lambda config: config["ViewerCertificate"].update(MinimumProtocolVersion="TLSv1")),
         f"[tls] {CDN}: {DIST}: viewer minimum protocol TLSv1.2_2021 → TLSv1",
     ),
     (
         "origin-tls-lowered",
         "-Cdn",
-        _distribution(lambda config: _origin(config).update(OriginSSLProtocols=["TLSv1", "TLSv1.1", "TLSv1.2"])),
+        edits.distribution(
+            lambda config: edits.origin(config).update(OriginSSLProtocols=["TLSv1", "TLSv1.1", "TLSv1.2"])
+        ),
         f'[tls] {CDN}: {DIST} origin ALBOrigin: SSL protocols ["TLSv1.2"] → ["TLSv1", "TLSv1.1", "TLSv1.2"]',
     ),
     (
         "origin-http",
         "-Cdn",
-        _distribution(lambda config: _origin(config).update(OriginProtocolPolicy="http-only")),
+        edits.distribution(lambda config: edits.origin(config).update(OriginProtocolPolicy="http-only")),
         f"[tls] {CDN}: {DIST} origin ALBOrigin: origin protocol policy https-only → http-only (HTTP to the origin)",
     ),
     (
         "viewer-http",
         "-Cdn",
-        _distribution(lambda config: _api_behavior(config).update(ViewerProtocolPolicy="allow-all")),
+        edits.distribution(lambda config: edits.api_behavior(config).update(ViewerProtocolPolicy="allow-all")),
         f"[tls] {CDN}: {DIST} behavior /api/*: viewer protocol policy https-only → allow-all (HTTP allowed)",
     ),
     (
         "alb-ssl-policy-weakened",
         "-Workloads",
-        _ingress("ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-2016-08"),
+        edits.ingress("ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-2016-08"),
         f"[tls] {WORKLOADS}: {INGRESS} ALB SSL policy ELBSecurityPolicy-TLS13-1-2-2021-06 → ELBSecurityPolicy-2016-08"
         " (minimum TLS 1.2 → 1.0)",
     ),
     (
         "alb-ssl-redirect-off",
         "-Workloads",
-        _ingress('"alb.ingress.kubernetes.io/ssl-redirect":"443",', ""),
+        edits.ingress('"alb.ingress.kubernetes.io/ssl-redirect":"443",', ""),
         f"[tls] {WORKLOADS}: {INGRESS} ALB serves plain HTTP on 80 where it redirected or had no HTTP"
         " (ssl-redirect 443 → (absent))",
     ),
     (
         "alb-https-listener-removed",
         "-Workloads",
-        _ingress('[{\\"HTTP\\": 80}, {\\"HTTPS\\": 443}]', '[{\\"HTTP\\": 80}]'),
+        edits.ingress('[{\\"HTTP\\": 80}, {\\"HTTPS\\": 443}]', '[{\\"HTTP\\": 80}]'),
         f'[tls] {WORKLOADS}: {INGRESS} ALB HTTPS listener 443 removed (listen-ports [{{"HTTP": 80}}, {{"HTTPS": 443}}]'
         ' → [{"HTTP": 80}])',
     ),
     (
         "ecr-tags-mutable",
         "-Cicd",
-        _repository("techlib/backend", lambda p: p.update(ImageTagMutability="MUTABLE")),
+        edits.repository("techlib/backend", lambda p: p.update(ImageTagMutability="MUTABLE")),
         "[supply-chain] TechLib-prod-Cicd: ECR repository techlib/backend: ImageTagMutability IMMUTABLE → MUTABLE"
         " (a released tag can be overwritten)",
     ),
     (
         "ecr-scan-off",
         "-Cicd",
-        _repository("techlib/frontend", lambda p: p.update(ImageScanningConfiguration={"ScanOnPush": False})),
+        edits.repository("techlib/frontend", lambda p: p.update(ImageScanningConfiguration={"ScanOnPush": False})),
         "[supply-chain] TechLib-prod-Cicd: ECR repository techlib/frontend: scan on push true → false",
     ),
     (
         "hpa-minimum-lowered",
         "-Workloads",
-        _object("HorizontalPodAutoscaler", "frontend-hpa", _spec(minReplicas=2)),
+        edits.object("HorizontalPodAutoscaler", "frontend-hpa", edits.spec(minReplicas=2)),
         f"[availability] {WORKLOADS}: HorizontalPodAutoscaler tech-lib/frontend-hpa minReplicas 3 → 2",
     ),
     (
         "pdb-loosened",
         "-Workloads",
-        _object("PodDisruptionBudget", "backend-pdb", _spec(maxUnavailable=2)),
+        edits.object("PodDisruptionBudget", "backend-pdb", edits.spec(maxUnavailable=2)),
         f"[availability] {WORKLOADS}: PodDisruptionBudget tech-lib/backend-pdb maxUnavailable 1 → 2",
     ),
     (
         "pdb-removed",
         "-Workloads",
-        _object("PodDisruptionBudget", "frontend-pdb", lambda _: None),
+        edits.object("PodDisruptionBudget", "frontend-pdb", lambda _: None),
         f"[availability] {WORKLOADS}: PodDisruptionBudget tech-lib/frontend-pdb removed (it allowed maxUnavailable 1)",
     ),
     (
         "node-minimum-below-zones",
         "-Eks",
-        _node_group("app-nodes", 1),
+        edits.node_group("app-nodes", 1),
         "[availability] TechLib-prod-Eks: node group app-nodes: minimum 2 → 1, below its 2 zones"
         " (a zone outage can leave it without a node)",
     ),
     (
         "node-zones-grown-past-minimum",
         "-Eks",
-        _node_group_props("app-nodes", lambda g: g["Subnets"].append(g["Subnets"][0])),
+        edits.node_group_props("app-nodes", lambda g: g["Subnets"].append(g["Subnets"][0])),
         "[availability] TechLib-prod-Eks: node group app-nodes: minimum 2 → 2, below its 3 zones"
         " (a zone outage can leave it without a node) (its zones 2 → 3)",
     ),
     (
         "node-group-removed",
         "-Eks",
-        _drop_node_group("system-nodes"),
+        edits.drop_node_group("system-nodes"),
         "[availability] TechLib-prod-Eks: node group system-nodes removed (its minimum was 1)",
     ),
     (
         "hpa-removed",
         "-Workloads",
-        _object("HorizontalPodAutoscaler", "backend-hpa", lambda _: None),
+        edits.object("HorizontalPodAutoscaler", "backend-hpa", lambda _: None),
         f"[availability] {WORKLOADS}: HorizontalPodAutoscaler tech-lib/backend-hpa removed"
         " (it kept at least 3 replicas of backend)",
     ),
     (
         "redis-failover-off",
         "-Cache",
-        _redis(AutomaticFailoverEnabled=False),
+        edits.redis(AutomaticFailoverEnabled=False),
         "[availability] TechLib-prod-Cache: Redis replication group tech-lib-redis: AutomaticFailoverEnabled true → false",
     ),
     (
         "redis-multi-az-off",
         "-Cache",
-        _redis(MultiAZEnabled=False),
+        edits.redis(MultiAZEnabled=False),
         "[availability] TechLib-prod-Cache: Redis replication group tech-lib-redis: MultiAZEnabled true → false",
     ),
     (
         "aurora-readers-removed",
         "-Database",
-        _drop_readers,
+        edits.drop_readers,
         "[availability] TechLib-prod-Database: Aurora cluster tech-lib-db-cluster: readers 1 → 0",
     ),
 ]
@@ -393,7 +261,7 @@ def test_a_weakened_protection_fails_prod_naming_what_weakened(
 def test_an_accepted_weakening_passes(
     prod: Synthesized, baseline: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    raise_limit = WEAKENINGS[5][2]
+    (raise_limit,) = [edit for name, _, edit, _ in WEAKENINGS if name == "rate-limit-raised"]
     assembly = mutated(prod.outdir, tmp_path, {"-Edge": raise_limit})
     code, out = run_gate(assembly, baseline, capsys, "--accept", "TechLib-prod-Edge/WebAcl")
     assert code == 0
@@ -411,12 +279,12 @@ def test_an_accepted_weakening_passes(
     [
         (
             "-Edge",
-            _waf_rule("RateLimitRule", lambda r: r["Statement"]["RateBasedStatement"].update(Limit=2000)),
+            edits.waf_rule("RateLimitRule", lambda r: r["Statement"]["RateBasedStatement"].update(Limit=2000)),
             "warning [edge] TechLib-dev-Edge: WebACL tech-lib-dev-waf rule RateLimitRule: rate limit 1000 → 2000",
         ),
         (
             "-Cicd",
-            _repository("techlib/backend", lambda p: p.update(ImageTagMutability="MUTABLE")),
+            edits.repository("techlib/backend", lambda p: p.update(ImageTagMutability="MUTABLE")),
             "warning [supply-chain] TechLib-dev-Cicd: ECR repository techlib/backend:"
             " ImageTagMutability IMMUTABLE_WITH_EXCLUSION → MUTABLE (a released tag can be overwritten)",
         ),
@@ -443,10 +311,6 @@ def test_a_weakened_protection_warns_in_dev(
 # ------------------------------------------------------------------------------------ the cluster
 
 
-def _kubernetes(version: str) -> Edit:
-    return lambda template: one(template, "AWS::EKS::Cluster")["Properties"].update(Version=version)
-
-
 def test_a_kubernetes_downgrade_fails_in_every_environment(
     prod: Synthesized,
     dev: Synthesized,
@@ -462,10 +326,10 @@ def test_a_kubernetes_downgrade_fails_in_every_environment(
     major, minor = version.split(".")
     lower = f"{major}.{int(minor) - 1}"
     line = f"  [kubernetes] ~ EKS cluster tech-lib-cluster: Kubernetes {version} → {lower} is a downgrade, which EKS refuses"
-    code, out = run_gate(mutated(prod.outdir, tmp_path / "prod", {"-Eks": _kubernetes(lower)}), baseline, capsys)
+    code, out = run_gate(mutated(prod.outdir, tmp_path / "prod", {"-Eks": edits.kubernetes(lower)}), baseline, capsys)
     assert code == 1 and [p for p in _lines(out, line) if p.startswith(RED)], out[-2000:]
     assert dev.config.eks.kubernetes_version == version
-    dev_assembly = mutated(dev.outdir, tmp_path / "dev", {"-Eks": _kubernetes(lower)})
+    dev_assembly = mutated(dev.outdir, tmp_path / "dev", {"-Eks": edits.kubernetes(lower)})
     code, out = run_gate(dev_assembly, dev_baseline, capsys, env="dev")
     dev_line = line.replace("tech-lib-cluster", dev.config.eks.cluster_name)
     assert code == 1 and [p for p in _lines(out, dev_line) if p.startswith(RED)], out[-2000:]
@@ -476,7 +340,7 @@ def test_a_kubernetes_upgrade_by_one_minor_passes(
 ) -> None:
     major, minor = prod.config.eks.kubernetes_version.split(".")
     code, out = run_gate(
-        mutated(prod.outdir, tmp_path, {"-Eks": _kubernetes(f"{major}.{int(minor) + 1}")}), baseline, capsys
+        mutated(prod.outdir, tmp_path, {"-Eks": edits.kubernetes(f"{major}.{int(minor) + 1}")}), baseline, capsys
     )
     assert code == 0 and "danger(s)" not in ANSI.sub("", out)
 
@@ -484,81 +348,69 @@ def test_a_kubernetes_upgrade_by_one_minor_passes(
 # ------------------------------------------------------------------------- no false positives
 
 
-def _all(*edits: Edit) -> Edit:
-    def edit(template: Template) -> None:
-        for each in edits:
-            each(template)
-
-    return edit
-
-
 # Each with the summary line that proves the mutation landed (the edits raise when their target is missing).
 STRENGTHENINGS: dict[str, tuple[dict[str, Edit], str]] = {
     "edge": (
         {
-            "-Edge": _all(
-                _waf_rule("RateLimitRule", lambda r: r["Statement"]["RateBasedStatement"].update(Limit=500)),
-                _waf_rule("GeoBlockRule", lambda r: r["Statement"]["GeoMatchStatement"]["CountryCodes"].append("IR")),
-                _acl(lambda acl: acl["Rules"].append(_sql_rule())),
+            "-Edge": edits.all(
+                edits.waf_rule("RateLimitRule", lambda r: r["Statement"]["RateBasedStatement"].update(Limit=500)),
+                edits.waf_rule(
+                    "GeoBlockRule", lambda r: r["Statement"]["GeoMatchStatement"]["CountryCodes"].append("IR")
+                ),
+                edits.acl(lambda acl: acl["Rules"].append(edits.sql_rule())),
             ),
         },
         "1 to update",
     ),
     "tls": (
         {
-            "-Cdn": _all(
-                _distribution(lambda config: config["ViewerCertificate"].update(MinimumProtocolVersion="TLSv1.2_2025")),
-                _distribution(lambda config: config["DefaultCacheBehavior"].update(ViewerProtocolPolicy="https-only")),
+            "-Cdn": edits.all(
+                edits.distribution(
+                    lambda config: config["ViewerCertificate"].update(MinimumProtocolVersion="TLSv1.2_2025")
+                ),
+                edits.distribution(
+                    lambda config: config["DefaultCacheBehavior"].update(ViewerProtocolPolicy="https-only")
+                ),
             ),
-            "-Workloads": _ingress("ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-3-2021-06"),
+            "-Workloads": edits.ingress("ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-3-2021-06"),
         },
         "2 to update",
     ),
     "availability": (
         {
-            "-Workloads": _all(
-                _object("HorizontalPodAutoscaler", "frontend-hpa", _spec(minReplicas=4)),
-                _object("PodDisruptionBudget", "backend-pdb", _spec(maxUnavailable=0)),
+            "-Workloads": edits.all(
+                edits.object("HorizontalPodAutoscaler", "frontend-hpa", edits.spec(minReplicas=4)),
+                edits.object("PodDisruptionBudget", "backend-pdb", edits.spec(maxUnavailable=0)),
             ),
-            "-Eks": _node_group("app-nodes", 3),
-            "-Database": _add_reader,
+            "-Eks": edits.node_group("app-nodes", 3),
+            "-Database": edits.add_reader,
         },
         "1 to create, 2 to update",
     ),
     "unrelated": (
         {
-            "-Edge": _all(
-                _acl(lambda acl: acl["VisibilityConfig"].update(SampledRequestsEnabled=False)),
-                _waf_rule("GeoBlockRule", lambda r: r.update(Name="GeoBlock")),  # renamed, not removed
+            "-Edge": edits.all(
+                edits.acl(lambda acl: acl["VisibilityConfig"].update(SampledRequestsEnabled=False)),
+                edits.waf_rule("GeoBlockRule", lambda r: r.update(Name="GeoBlock")),  # renamed, not removed
             ),
-            "-Cicd": _repository("techlib/backend", lambda p: p["Tags"].append({"Key": "Team", "Value": "books"})),
+            "-Cicd": edits.repository("techlib/backend", lambda p: p["Tags"].append({"Key": "Team", "Value": "books"})),
         },
         "2 to update",
     ),
 }
 
 
-def _sql_rule() -> dict[str, Any]:
-    return {
-        "Name": "AWSManagedRulesSQLiRuleSet",
-        "OverrideAction": {"None": {}},
-        "Priority": 5,
-        "Statement": {"ManagedRuleGroupStatement": {"Name": "AWSManagedRulesSQLiRuleSet", "VendorName": "AWS"}},
-        "VisibilityConfig": {"CloudWatchMetricsEnabled": True, "MetricName": "SQLi", "SampledRequestsEnabled": True},
-    }
-
-
-@pytest.mark.parametrize(("edits", "summary"), list(STRENGTHENINGS.values()), ids=list(STRENGTHENINGS))
+@pytest.mark.parametrize(("changes", "summary"), list(STRENGTHENINGS.values()), ids=list(STRENGTHENINGS))
 def test_a_strengthened_or_unrelated_change_is_not_a_weakening(
     *,
     prod: Synthesized,
     baseline: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-    edits: dict[str, Edit],
+    changes: dict[str, Edit],
     summary: str,
 ) -> None:
-    code, out = run_gate(mutated(prod.outdir, tmp_path, edits), baseline, capsys)
+    code, out = run_gate(mutated(prod.outdir, tmp_path, changes), baseline, capsys)
     plain = ANSI.sub("", out)
     assert f"stack(s) against {baseline / 'prod'}: {summary}" in plain
     assert not [line for line in plain.splitlines() if any(f"[{c}]" in line for c in CATEGORIES)], plain[-2000:]
