@@ -17,7 +17,7 @@ from scripts.release_review.report import ANSI
 from tests import protection_edits as edits
 from tests.conftest import Synthesized
 from tests.protection_edits import Edit
-from tests.release_review_helpers import RED, baseline_from, mutated, run_gate
+from tests.release_review_helpers import RED, baseline_from, mutated, one, run_gate
 
 YELLOW = "\033[33m"
 CATEGORIES = ("edge", "tls", "supply-chain", "availability")
@@ -36,6 +36,13 @@ def dev_baseline(dev: Synthesized, tmp_path_factory: pytest.TempPathFactory) -> 
 def _lines(out: str, text: str) -> list[str]:
     """The printed lines that read exactly `text` once colours are stripped."""
     return [line for line in out.splitlines() if ANSI.sub("", line) == text]
+
+
+def _web_acl_output(prod: Synthesized) -> str:
+    """The Edge stack's output the distribution reads the web ACL from (its name carries a hash)."""
+    template = prod.template_json(prod.built.cdn)
+    config = one(template, "AWS::CloudFront::Distribution")["Properties"]["DistributionConfig"]
+    return str(config["WebACLId"]["Fn::GetStackOutput"]["OutputName"])
 
 
 # ----------------------------------------------------------------------------- every class, prod
@@ -111,7 +118,7 @@ WEAKENINGS: list[tuple[str, str, Edit, str]] = [
         "waf-detached",
         "-Cdn",
         edits.distribution(lambda config: config.pop("WebACLId")),
-        f"[edge] {CDN}: {DIST}: WebACLId ${{TechLib-prod-Edge.PublishOutputFnGetAttWebAclArn773D5034}} → (absent):"
+        f"[edge] {CDN}: {DIST}: WebACLId ${{TechLib-prod-Edge.WEB_ACL_OUTPUT}} → (absent):"
         " no WAF in front of the distribution",
     ),
     (
@@ -253,6 +260,7 @@ def test_a_weakened_protection_fails_prod_naming_what_weakened(
 ) -> None:
     code, out = run_gate(mutated(prod.outdir, tmp_path, {suffix: edit}), baseline, capsys)
     assert code == 1
+    line = line.replace("WEB_ACL_OUTPUT", _web_acl_output(prod))
     printed = _lines(out, f"  {line}")
     assert printed, f"no line {line!r} in:\n" + "\n".join(ANSI.sub("", o) for o in out.splitlines() if "[" in o)
     assert all(p.startswith(RED) for p in printed)
