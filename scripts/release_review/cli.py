@@ -8,7 +8,7 @@ Per stack, the CDK's own diff engine (`@aws-cdk/cloudformation-diff`) computes t
 replacement impact and the IAM and security-group changes, printed as `cdk diff` prints them. On top,
 the project's policy: stateful replacements and deletions, regenerated credentials, the network a
 database lives in, KMS keys, weakened protection, shortened retention, audit logs, broadened access
-(fails for prod), and the cluster: every Kubernetes object, Helm release and add-on, old and new.
+and weakened edge, TLS, supply-chain and availability floors (fail for prod), and the cluster: every Kubernetes object, Helm release and add-on, old and new.
 Exit 1 on any danger not passed with --accept, 2 on unusable input.
 """
 
@@ -20,7 +20,16 @@ import sys
 from pathlib import Path
 
 from config import AppConfig, ConfigError, load_config
-from scripts.release_review import cost_delta, impact, kubernetes, policy, report, security
+from scripts.release_review import (
+    cost_delta,
+    impact,
+    kubernetes,
+    policy,
+    protections,
+    protections_k8s,
+    report,
+    security,
+)
 from scripts.release_review.engine import compute, shared_engine
 from scripts.release_review.graph import AppGraph
 from scripts.release_review.inputs import ROOT, Baseline, ReviewError, read_assembly
@@ -67,10 +76,15 @@ def run(args: argparse.Namespace) -> int:
     found: list[Finding] = policy.aws_findings(diffs, old_graph, new_graph, base_stacks, assembly.stacks)
     changes = [c for d in diffs.values() for c in d.resources.values()]
     found += security.security_findings(changes, fail_on_broadening)
-    cluster = kubernetes.review(kubernetes.read_cluster(old), kubernetes.read_cluster(new))
+    old_cluster, new_cluster = kubernetes.read_cluster(old), kubernetes.read_cluster(new)
+    cluster = kubernetes.review(old_cluster, new_cluster)
     found += cluster.findings
     cost = cost_delta.review(old, new, base_stacks, assembly.stacks, config)
     found += cost.findings
+    # Weakened protections (edge, TLS floors, supply chain, availability floors): fail prod, warn elsewhere.
+    fail_on_weakening = args.weakening == "fail" if args.weakening else args.env == "prod"
+    found += protections.weakenings(diffs, old, new, fail_on_weakening)
+    found += protections_k8s.weakenings(old_cluster, new_cluster, fail_on_weakening)
     found = list(dict.fromkeys(found))
 
     report.stacks(diffs, printer)
@@ -115,6 +129,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--broadening",
         choices=("fail", "warn"),
         help="broadened IAM/security-group access: fail (default for prod) or warn",
+    )
+    parser.add_argument(
+        "--weakening",
+        choices=("fail", "warn"),
+        help="a weakened protection (WAF, TLS floor, ECR, availability floor): fail (default for prod) or warn",
     )
     parser.add_argument("--warn-only", action="store_true", help="report dangers but exit 0")
     parser.add_argument("--markdown", help="also append the report as Markdown to this file ($GITHUB_STEP_SUMMARY)")
