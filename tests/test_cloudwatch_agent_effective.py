@@ -63,6 +63,17 @@ def test_design_agent_settings_survive_the_helpers_rule(env: str) -> None:
     assert helper_rule(without_region, region)["agent"] == {"region": region}
 
 
+def chart_git_dir() -> str:
+    """The chart clone's git directory from CLOUDWATCH_CHART_GIT_DIR; the calling test skips with one line when
+    it is unset and fails when it names no git directory (a typo must not pass as a skip)."""
+    git_dir = os.environ.get(CHART_GIT_ENV)
+    if not git_dir:
+        pytest.skip(f"{CHART_GIT_ENV} is unset: no aws-observability/helm-charts clone to read (no network here)")
+    if not (Path(git_dir) / "HEAD").exists():
+        pytest.fail(f"{CHART_GIT_ENV}={git_dir} is not a git directory")
+    return git_dir
+
+
 def _render(version: str, values: dict[str, Any], scratch: Path, git_dir: str) -> dict[str, Any]:
     helm_python = pytest.importorskip("helm_python", reason="helm-python-sdk is not installed")
     tag = f"{CHART}-{version}"
@@ -90,11 +101,7 @@ def _render(version: str, values: dict[str, Any], scratch: Path, git_dir: str) -
 @pytest.mark.validators  # git archive of the chart clone
 @pytest.mark.parametrize("version", CHART_VERSIONS)
 def test_rendered_chart_keeps_the_design_agent_settings(version: str, tmp_path: Path) -> None:
-    git_dir = os.environ.get(CHART_GIT_ENV)
-    if not git_dir:
-        pytest.skip(f"{CHART_GIT_ENV} is unset: no aws-observability/helm-charts clone to render (no network here)")
-    if not (Path(git_dir) / "HEAD").exists():
-        pytest.fail(f"{CHART_GIT_ENV}={git_dir} is not a git directory")
+    git_dir = chart_git_dir()
     values, region, cluster_name = addon_values("prod")
     chart_values = {**values, "region": region, "clusterName": cluster_name}
     effective = _render(version, chart_values, tmp_path, git_dir)
