@@ -154,7 +154,7 @@ manifests: synth
 	$(BIN)/python -m scripts.render_manifests --env $(ENV) --out dist --assembly cdk.out
 
 diagram: synth
-	$(BIN)/python -m scripts.diagram --assembly cdk.out --out docs/architecture --readme README.md
+	$(BIN)/python -m scripts.diagram --assembly cdk.out --out docs/diagram --readme README.md
 
 # Deploys in dependency order, independent stacks side by side: --concurrency is the widest wave of the
 # offline synth's stack graph (scripts/deploy_plan.py; the account does not change the graph). The deploy

@@ -5,7 +5,7 @@ cdk synth                 # prod (the design document 「インフラ設計書 -
 cdk synth -c env=dev      # the cheaper development environment
 
 How the CLI runs it (its context, the configuration checked before aws-cdk-lib loads, the gates, the exit):
-entrypoint.py.
+entrypoint.py. The layers: docs/architecture.md.
 """
 
 from __future__ import annotations

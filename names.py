@@ -42,7 +42,9 @@ class K8sNames:
     POSTGRES_EXPORTER = "postgres-exporter"
     REDIS_EXPORTER = "redis-exporter"
     METRICS_PORT = "metrics"  # the port name of backend-service's 9090 and of each exporter's Service
-    KUBE_SYSTEM_NAMESPACE = "kube-system"  # the EKS add-ons, the AWS controllers and the cluster autoscaler
+    KUBE_SYSTEM_NAMESPACE = "kube-system"  # the EKS add-ons and the AWS controllers
+    # The cluster autoscaler's own (its chart's priority-expander ConfigMap has a fixed name: addons/cluster_autoscaler.py).
+    CLUSTER_AUTOSCALER_NAMESPACE = "cluster-autoscaler"
     MONITORING_NAMESPACE = "monitoring"
     PROMETHEUS_SERVER = "prometheus-server"
     ALERTMANAGER = "alertmanager"

@@ -5,8 +5,8 @@
 - MONITORING: what the Monitoring stack installs (stacks/constructs/cluster_monitoring.py), each after the
   ones it `needs`;
 - WORKLOADS: what the Workloads stack installs beside the application (stacks/workloads.py).
-INVENTORY lists every one of them once, in the order the pod inventory (fit/inventory.py, `make capacity`)
-prints their pods; tests/test_addons.py checks that no registered add-on is missing from it.
+INVENTORY is all of them once, in the order the pod inventory (fit/inventory.py, `make capacity`) prints
+their pods; tests/test_addons.py checks that every add-on module is in exactly one loop and in INVENTORY.
 """
 
 from __future__ import annotations
@@ -63,16 +63,13 @@ MONITORING: tuple[MonitoringAddOn, ...] = (
 # The Workloads stack installs Reloader next to the backend it restarts (it needs the app namespace).
 WORKLOADS: tuple[AddOn, ...] = (reloader.ADDON,)
 # The inventory groups the pods by kind (EKS add-ons' Deployments, Helm releases, our cdk8s charts, the
-# application, every DaemonSet at the end), in this order within each kind.
+# application, every DaemonSet at the end), in this order within each kind: the CloudWatch add-on (an EKS
+# add-on) next to the other EKS add-ons, then the EKS stack's controllers, then the Monitoring stack's rest.
 INVENTORY: tuple[AddOn, ...] = (
     *MANAGED,
     cloudwatch_observability.ADDON,
     *CONTROLLERS,
-    monitoring_namespace.ADDON,
-    prometheus.ADDON,
-    prometheus_adapter.ADDON,
-    grafana.ADDON,
-    exporters.ADDON,
+    *(addon for addon in MONITORING if addon is not cloudwatch_observability.ADDON),
     *WORKLOADS,
 )
 

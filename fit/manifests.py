@@ -10,7 +10,6 @@ from typing import Any
 
 import cdk8s
 
-from addons import cluster_autoscaler as ca
 from addons import exporters, monitoring_namespace, prometheus, prometheus_adapter
 from config import AppConfig, ConfigError
 from k8s_charts import workloads as app
@@ -75,13 +74,6 @@ def render_objects(config: AppConfig) -> tuple[dict[str, Any], ...]:
             "exporters",
             namespace=config.workloads.namespace,
             placement=exporters.ExporterPlacement(node_labels=system),
-        ),
-        ca.ClusterAutoscalerChart(
-            charts,
-            "cluster-autoscaler",
-            values=ca.ClusterAutoscalerValues(
-                cluster_name=config.eks.cluster_name, region=config.region, image_tag="v0", node_selector=system
-            ),
         ),
         monitoring_namespace.MonitoringNamespaceChart(
             charts, "monitoring-namespace", kubernetes_version=config.eks.kubernetes_version

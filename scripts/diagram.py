@@ -1,6 +1,6 @@
 """`make diagram`: the architecture picture, drawn from the synthesized cloud assembly (cdk.out).
 
-    python -m scripts.diagram --assembly cdk.out --out docs/architecture [--readme README.md]
+    python -m scripts.diagram --assembly cdk.out --out docs/diagram [--readme README.md]
 
 Writes `<out>.mmd` (Mermaid source) and `<out>.md` (the same in a fenced block, which GitHub renders);
 with `--readme`, also replaces the block between `<!-- architecture:begin -->` and
@@ -263,7 +263,7 @@ def inject_readme(readme: Path, mermaid: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--assembly", default="cdk.out", help="synthesized cloud assembly")
-    parser.add_argument("--out", default="docs/architecture", help="output path without extension")
+    parser.add_argument("--out", default="docs/diagram", help="output path without extension")
     parser.add_argument("--readme", help="README whose architecture block is replaced")
     args = parser.parse_args(argv)
     mermaid, stacks, edges = build_diagram(Path(args.assembly))

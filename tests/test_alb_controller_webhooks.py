@@ -53,9 +53,9 @@ def test_the_service_mutator_webhook_is_off(prod: Synthesized) -> None:
 
 
 @pytest.mark.parametrize("env", ["prod", "dev"])
-def test_no_service_of_type_load_balancer_needs_the_mutator(env: str, request: pytest.FixtureRequest) -> None:
+def test_no_service_of_type_load_balancer_needs_the_mutator(env: str, synthesized: Synthesized) -> None:
     """The mutator only sets loadBalancerClass on type LoadBalancer Services: with none, turning it off loses nothing."""
-    synth: Synthesized = request.getfixturevalue(env)
+    synth = synthesized
     objects = [o for path in synth.template_files() for o in applied_manifests(json.loads(path.read_text()))]
     services = [o for o in objects if o.get("kind") == "Service"]
     assert services, "the workloads' Services are applied"

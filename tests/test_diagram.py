@@ -168,4 +168,4 @@ def test_make_diagram_runs_the_script_on_the_synth() -> None:
     recipe = re.search(r"^diagram: (.*)\n((?:\t.*\n)+)", makefile, re.MULTILINE)
     assert recipe is not None
     assert "synth" in recipe.group(1).split()
-    assert "-m scripts.diagram --assembly cdk.out --out docs/architecture" in recipe.group(2)
+    assert "-m scripts.diagram --assembly cdk.out --out docs/diagram" in recipe.group(2)

@@ -15,6 +15,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 
 from addons.aws_load_balancer_controller import POLICY as ALB_CONTROLLER_POLICY
 from addons.aws_load_balancer_controller import RELEASE as AWS_LOAD_BALANCER_CONTROLLER
+from addons.cluster_autoscaler import RELEASE as CLUSTER_AUTOSCALER
 from addons.external_secrets import RELEASE as EXTERNAL_SECRETS
 from addons.metrics_server import RELEASE as METRICS_SERVER
 from config import load_config
@@ -456,6 +457,7 @@ def helm_values(chart: dict[str, Any]) -> dict[str, Any]:
         (AWS_LOAD_BALANCER_CONTROLLER, "3.2.2", "kube-system"),
         (METRICS_SERVER, "3.13.0", "kube-system"),
         (EXTERNAL_SECRETS, "2.9.0", "external-secrets"),
+        (CLUSTER_AUTOSCALER, "9.59.0", "cluster-autoscaler"),
     ],
 )
 def test_controller_chart_is_pinned_and_fetched_at_deploy_time(
@@ -471,7 +473,9 @@ def test_controller_chart_is_pinned_and_fetched_at_deploy_time(
     assert properties["Wait"] is True
 
 
-@pytest.mark.parametrize("release", [AWS_LOAD_BALANCER_CONTROLLER, METRICS_SERVER, EXTERNAL_SECRETS])
+@pytest.mark.parametrize(
+    "release", [AWS_LOAD_BALANCER_CONTROLLER, METRICS_SERVER, EXTERNAL_SECRETS, CLUSTER_AUTOSCALER]
+)
 def test_controllers_run_on_system_nodes(eks_json: dict[str, Any], release: HelmRelease) -> None:
     values = helm_values(helm_chart(eks_json, release)[1])
     assert values["nodeSelector"] == {"node-type": "system"}
@@ -502,7 +506,7 @@ def pod_identity_role(template: dict[str, Any], namespace: str, service_account:
     [
         ("kube-system", "aws-load-balancer-controller"),
         ("external-secrets", "external-secrets"),
-        ("kube-system", "cluster-autoscaler"),
+        ("cluster-autoscaler", "cluster-autoscaler"),
     ],
 )
 def test_controller_role_trusts_only_its_service_account(
@@ -558,7 +562,7 @@ def test_the_eks_stack_depends_on_the_network_only(prod: Synthesized) -> None:
 
 
 def test_cluster_autoscaler_scales_only_this_clusters_groups(eks_json: dict[str, Any]) -> None:
-    role_id, _ = pod_identity_role(eks_json, "kube-system", "cluster-autoscaler")
+    role_id, _ = pod_identity_role(eks_json, "cluster-autoscaler", "cluster-autoscaler")
     statements = {s["Sid"]: s for s in policies_of(eks_json, role_id)}
     scale = statements["ScaleOwnGroups"]
     assert sorted(scale["Action"]) == [
@@ -600,28 +604,22 @@ def manifest(template: dict[str, Any], logical_id_prefix: str) -> tuple[str, lis
     return matches[0], objects
 
 
-def test_cluster_autoscaler_chart_is_applied_with_its_role_first(eks_json: dict[str, Any]) -> None:
-    logical_id, objects = manifest(eks_json, "ClusterClusterAutoscaler")
-    kinds = sorted(o["kind"] for o in objects)
-    assert kinds == [
-        "ClusterRole",
-        "ClusterRoleBinding",
-        "ConfigMap",
-        "Deployment",
-        "NetworkPolicy",
-        "Role",
-        "RoleBinding",
-        "ServiceAccount",
-    ]
-    (deployment,) = [o for o in objects if o["kind"] == "Deployment"]
-    (container,) = deployment["spec"]["template"]["spec"]["containers"]
-    assert (
-        container["image"]
-        == f"registry.k8s.io/autoscaling/cluster-autoscaler:{SUPPORTED_VERSIONS['1.36'].cluster_autoscaler_image_tag}"
-    )
-    assert "--scale-down-utilization-threshold=0.5" in container["command"]
+def test_cluster_autoscaler_chart_is_installed_with_its_role_first(eks_json: dict[str, Any]) -> None:
+    _, chart = helm_chart(eks_json, CLUSTER_AUTOSCALER)
+    assert chart["Properties"]["Repository"] == "https://kubernetes.github.io/autoscaler"
+    values = helm_values(chart)
+    assert values["image"] == {
+        "repository": "registry.k8s.io/autoscaling/cluster-autoscaler",
+        "tag": SUPPORTED_VERSIONS["1.36"].cluster_autoscaler_image_tag,
+        "pullPolicy": "Always",
+    }
+    assert values["extraArgs"]["scale-down-utilization-threshold"] == 0.5
+    assert values["autoDiscovery"] == {"clusterName": "tech-lib-cluster"}
+    # The hand-written Deployment and RBAC it replaces are gone from the template.
+    assert not [lid for lid in resources(eks_json, "Custom::AWSCDK-EKS-KubernetesResource") if "Autoscaler" in lid]
     association_id, _ = one(eks_json, "AWS::EKS::PodIdentityAssociation", ServiceAccount="cluster-autoscaler")
-    assert association_id in eks_json["Resources"][logical_id]["DependsOn"]
+    assert association_id in chart["DependsOn"]
+    assert eks_json["Resources"][association_id]["Properties"]["Namespace"] == "cluster-autoscaler"
 
 
 def test_app_namespace_is_tech_lib_with_pod_security_restricted(eks_json: dict[str, Any]) -> None:
@@ -632,7 +630,9 @@ def test_app_namespace_is_tech_lib_with_pod_security_restricted(eks_json: dict[s
     assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
 
 
-@pytest.mark.parametrize("release", [AWS_LOAD_BALANCER_CONTROLLER, METRICS_SERVER, EXTERNAL_SECRETS])
+@pytest.mark.parametrize(
+    "release", [AWS_LOAD_BALANCER_CONTROLLER, METRICS_SERVER, EXTERNAL_SECRETS, CLUSTER_AUTOSCALER]
+)
 def test_charts_install_after_nodes_and_addons(eks_json: dict[str, Any], release: HelmRelease) -> None:
     _, chart = helm_chart(eks_json, release)
     depends_on = set(chart["DependsOn"])
@@ -651,14 +651,14 @@ def test_platform_ready_is_the_alb_controller_and_the_operator(prod: Synthesized
 def test_applied_built_in_objects_validate_strictly(eks_json: dict[str, Any]) -> None:
     objects = applied_manifests(eks_json)
     built_in = [o for o in objects if not o["apiVersion"].startswith("external-secrets.io/")]
-    assert len(built_in) == 9  # + the autoscaler's priority-expander ConfigMap, - app-config (now in Workloads)
+    assert len(built_in) == 1  # the app namespace; the autoscaler's objects come from its chart (verify-charts)
     for obj in built_in:
         kubernetes_validate.validate(obj, "1.36.0", strict=True)
 
 
 def test_each_applied_chart_is_below_the_lambda_payload_limit(eks_json: dict[str, Any]) -> None:
     payloads = manifest_payloads(eks_json)
-    assert len(payloads) == 5  # 3 Helm releases + 2 cdk8s charts (autoscaler, namespace)
+    assert len(payloads) == 5  # 4 Helm releases (with the autoscaler) + 1 cdk8s chart (the app namespace)
     assert max(payloads.values()) < LAMBDA_PAYLOAD_LIMIT, payloads
 
 
@@ -706,6 +706,5 @@ def test_version_1_29_warns_that_it_is_past_eks_support(eks_1_29: EksStack) -> N
 
 def test_version_1_29_runs_the_1_29_autoscaler(eks_1_29: EksStack) -> None:
     template = Template.from_stack(eks_1_29).to_json()
-    _, objects = manifest(template, "ClusterClusterAutoscaler")
-    (deployment,) = [o for o in objects if o["kind"] == "Deployment"]
-    assert deployment["spec"]["template"]["spec"]["containers"][0]["image"].endswith(":v1.29.5")
+    _, chart = helm_chart(template, CLUSTER_AUTOSCALER)
+    assert helm_values(chart)["image"]["tag"] == "v1.29.5"

@@ -77,7 +77,7 @@ def _ingress_port(ingress: dict[str, Any]) -> None:
     ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["port"]["number"] = 8000
 
 
-def _ca_annotation(deployment: dict[str, Any]) -> None:
+def _scrape_annotation(deployment: dict[str, Any]) -> None:
     deployment["spec"]["template"]["metadata"]["annotations"]["prometheus.io/port"] = "9999"
 
 
@@ -165,8 +165,8 @@ BROKEN: dict[str, tuple[Mutation, str]] = {
         r"no NetworkPolicy of redis-exporter admits 9121 from the monitoring namespace",
     ),
     "scrape annotation names no container port": (
-        lambda x: _edit(x, "Deployment", "cluster-autoscaler", _ca_annotation),
-        r"Deployment kube-system/cluster-autoscaler annotation prometheus.io/port 9999: no container port 9999",
+        lambda x: _edit(x, "Deployment", "backend", _scrape_annotation),
+        r"Deployment tech-lib/backend annotation prometheus.io/port 9999: no container port 9999",
     ),
     "HPA metric no adapter rule serves": (
         lambda x: _edit(x, "HorizontalPodAutoscaler", "backend-hpa", _hpa_metric),

@@ -1,4 +1,6 @@
-"""The EKS platform's cdk8s charts, rendered without the CDK app: cluster autoscaler, namespace, secret sync.
+"""The EKS platform's cdk8s charts, rendered without the CDK app: the app namespace and the secret sync.
+
+(The cluster autoscaler comes from its upstream chart: tests/test_cluster_autoscaler.py.)
 
 Built-in kinds are validated with kubernetes-validate --strict for every supported Kubernetes version;
 the External Secrets objects (CRDs, no published schema there) are checked field by field here.
@@ -13,11 +15,6 @@ import cdk8s
 import kubernetes_validate
 import pytest
 
-from addons.cluster_autoscaler import (
-    IMAGE_REPOSITORY,
-    ClusterAutoscalerChart,
-    ClusterAutoscalerValues,
-)
 from config.kubernetes import SUPPORTED_VERSIONS
 from k8s_charts.platform import AppNamespaceChart, AppSecretsChart, AppSecretsValues
 
@@ -29,16 +26,6 @@ REDIS_SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-1:111111111111:secret:te
 def render(chart: cdk8s.Chart) -> list[dict[str, Any]]:
     objects: list[dict[str, Any]] = chart.to_json()
     return objects
-
-
-def autoscaler_objects(version: str = "1.36", cluster_name: str = "tech-lib-cluster") -> list[dict[str, Any]]:
-    values = ClusterAutoscalerValues(
-        cluster_name=cluster_name,
-        region="ap-northeast-1",
-        image_tag=SUPPORTED_VERSIONS[version].cluster_autoscaler_image_tag,
-        node_selector={"node-type": "system"},
-    )
-    return render(ClusterAutoscalerChart(cdk8s.App(), "ca", values=values))
 
 
 def secrets_objects(redis_property: str | None = None) -> list[dict[str, Any]]:
@@ -64,159 +51,6 @@ def only(objects: list[dict[str, Any]], kind: str, name: str | None = None) -> d
     matches = [o for o in objects if o["kind"] == kind and (name is None or o["metadata"]["name"] == name)]
     assert len(matches) == 1, f"{len(matches)} {kind} {name or ''}"
     return matches[0]
-
-
-def container(objects: list[dict[str, Any]]) -> dict[str, Any]:
-    containers = only(objects, "Deployment")["spec"]["template"]["spec"]["containers"]
-    assert len(containers) == 1
-    result: dict[str, Any] = containers[0]
-    return result
-
-
-# --- cluster autoscaler: the seed's Deployment -----------------------------------------------------------
-
-
-def test_autoscaler_deployment_is_the_seeds_in_kube_system() -> None:
-    deployment = only(autoscaler_objects(), "Deployment", "cluster-autoscaler")
-    assert deployment["metadata"]["namespace"] == "kube-system"
-    assert deployment["metadata"]["labels"] == {"app": "cluster-autoscaler"}
-    assert deployment["spec"]["selector"] == {"matchLabels": {"app": "cluster-autoscaler"}}
-    assert deployment["spec"]["template"]["spec"]["serviceAccountName"] == "cluster-autoscaler"
-
-
-def test_autoscaler_command_is_the_seeds_with_the_real_threshold_flag() -> None:
-    assert container(autoscaler_objects())["command"] == [
-        "./cluster-autoscaler",
-        "--v=4",
-        "--stderrthreshold=info",
-        "--cloud-provider=aws",
-        "--skip-nodes-with-local-storage=false",
-        "--expander=priority,least-waste",
-        "--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/tech-lib-cluster",
-        "--balance-similar-node-groups",
-        "--scale-down-enabled=true",
-        "--scale-down-delay-after-add=10m",
-        "--scale-down-unneeded-time=10m",
-        "--scale-down-utilization-threshold=0.5",
-        "--max-node-provision-time=15m",
-    ]
-
-
-def test_autoscaler_discovers_the_configured_clusters_groups() -> None:
-    command = container(autoscaler_objects(cluster_name="tech-lib-dev-cluster"))["command"]
-    assert (
-        "--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/tech-lib-dev-cluster"
-        in command
-    )
-
-
-@pytest.mark.parametrize("version", sorted(SUPPORTED_VERSIONS))
-def test_autoscaler_image_minor_matches_the_cluster_minor(version: str) -> None:
-    image = container(autoscaler_objects(version))["image"]
-    repository, tag = image.rsplit(":", 1)
-    assert repository == IMAGE_REPOSITORY == "registry.k8s.io/autoscaling/cluster-autoscaler"
-    assert tag.startswith(f"v{version}.")
-
-
-def test_autoscaler_resources_are_the_seeds() -> None:
-    assert container(autoscaler_objects())["resources"] == {
-        "requests": {"cpu": "100m", "memory": "300Mi"},
-        "limits": {"cpu": "100m", "memory": "300Mi"},
-    }
-
-
-def test_autoscaler_is_scraped_by_prometheus_on_8085() -> None:
-    template = only(autoscaler_objects(), "Deployment")["spec"]["template"]
-    assert template["metadata"]["annotations"] == {"prometheus.io/scrape": "true", "prometheus.io/port": "8085"}
-    assert container(autoscaler_objects())["ports"] == [{"name": "metrics", "containerPort": 8085, "protocol": "TCP"}]
-
-
-def test_autoscaler_region_comes_from_the_environment_variable() -> None:
-    assert container(autoscaler_objects())["env"] == [{"name": "AWS_REGION", "value": "ap-northeast-1"}]
-
-
-def test_autoscaler_uses_the_images_ca_bundle_not_a_host_path() -> None:
-    pod = only(autoscaler_objects(), "Deployment")["spec"]["template"]["spec"]
-    assert "volumes" not in pod
-    assert "volumeMounts" not in container(autoscaler_objects())
-
-
-def test_autoscaler_runs_non_root_read_only_without_capabilities() -> None:
-    pod = only(autoscaler_objects(), "Deployment")["spec"]["template"]["spec"]
-    assert pod["securityContext"]["runAsNonRoot"] is True
-    assert pod["securityContext"]["runAsUser"] == 65534
-    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
-    assert container(autoscaler_objects())["securityContext"] == {
-        "allowPrivilegeEscalation": False,
-        "readOnlyRootFilesystem": True,
-        "runAsNonRoot": True,
-        "capabilities": {"drop": ["ALL"]},
-    }
-
-
-def test_autoscaler_runs_on_system_nodes() -> None:
-    pod = only(autoscaler_objects(), "Deployment")["spec"]["template"]["spec"]
-    assert pod["nodeSelector"] == {"node-type": "system"}
-    assert pod["priorityClassName"] == "system-cluster-critical"
-
-
-def test_autoscaler_has_its_service_account_and_rbac() -> None:
-    objects = autoscaler_objects()
-    assert only(objects, "ServiceAccount", "cluster-autoscaler")["metadata"]["namespace"] == "kube-system"
-    subject = [{"kind": "ServiceAccount", "name": "cluster-autoscaler", "namespace": "kube-system"}]
-    cluster_binding = only(objects, "ClusterRoleBinding", "cluster-autoscaler")
-    assert cluster_binding["roleRef"] == {
-        "apiGroup": "rbac.authorization.k8s.io",
-        "kind": "ClusterRole",
-        "name": "cluster-autoscaler",
-    }
-    assert cluster_binding["subjects"] == subject
-    binding = only(objects, "RoleBinding", "cluster-autoscaler")
-    assert binding["metadata"]["namespace"] == "kube-system"
-    assert binding["roleRef"]["kind"] == "Role"
-    assert binding["subjects"] == subject
-
-
-def _grants(rules: list[dict[str, Any]], group: str, resource: str, verb: str) -> bool:
-    return any(group in rule["apiGroups"] and resource in rule["resources"] and verb in rule["verbs"] for rule in rules)
-
-
-@pytest.mark.parametrize(
-    ("group", "resource", "verb"),
-    [
-        ("", "nodes", "update"),
-        ("", "pods/eviction", "create"),
-        ("", "pods", "watch"),
-        ("apps", "daemonsets", "list"),
-        ("policy", "poddisruptionbudgets", "list"),
-        ("storage.k8s.io", "csinodes", "get"),
-        ("coordination.k8s.io", "leases", "create"),
-    ],
-)
-def test_autoscaler_cluster_role_grants_what_it_reads_and_changes(group: str, resource: str, verb: str) -> None:
-    assert _grants(only(autoscaler_objects(), "ClusterRole")["rules"], group, resource, verb)
-
-
-def test_autoscaler_cluster_role_reads_no_secrets() -> None:
-    rules = only(autoscaler_objects(), "ClusterRole")["rules"]
-    assert not any("secrets" in rule["resources"] or "*" in rule["resources"] for rule in rules)
-
-
-def test_autoscaler_role_manages_only_its_status_configmaps() -> None:
-    rules = only(autoscaler_objects(), "Role")["rules"]
-    assert rules[1]["resourceNames"] == ["cluster-autoscaler-status", "cluster-autoscaler-priority-expander"]
-    assert all(rule["resources"] == ["configmaps"] for rule in rules)
-
-
-def test_autoscaler_metrics_are_reachable_only_from_monitoring() -> None:
-    policy = only(autoscaler_objects(), "NetworkPolicy", "cluster-autoscaler")
-    assert policy["spec"]["podSelector"] == {"matchLabels": {"app": "cluster-autoscaler"}}
-    assert policy["spec"]["ingress"] == [
-        {
-            "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}],
-            "ports": [{"protocol": "TCP", "port": 8085}],
-        }
-    ]
 
 
 # --- application namespace -------------------------------------------------------------------------------
@@ -335,9 +169,9 @@ def test_the_crd_check_rejects_an_incomplete_external_secret() -> None:
 
 @pytest.mark.parametrize("version", sorted(SUPPORTED_VERSIONS))
 def test_built_in_objects_validate_strictly_for_each_supported_version(version: str) -> None:
-    objects = [*autoscaler_objects(version), *namespace_objects(version), *secrets_objects()]
+    objects = [*namespace_objects(version), *secrets_objects()]
     built_in = [o for o in objects if not o["apiVersion"].startswith("external-secrets.io/")]
-    assert len(built_in) == 10  # + the priority expander's ConfigMap
+    assert len(built_in) == 2  # the namespace and app-config
     errors = []
     for obj in built_in:
         try:
@@ -348,13 +182,13 @@ def test_built_in_objects_validate_strictly_for_each_supported_version(version: 
 
 
 def test_strict_validation_rejects_an_unknown_field() -> None:
-    deployment = only(autoscaler_objects(), "Deployment")
-    deployment["spec"]["template"]["spec"]["containers"][0]["imagePullPolicyy"] = "Always"
+    namespace = only(namespace_objects(), "Namespace")
+    namespace["spec"] = {"finalizerss": ["kubernetes"]}
     with pytest.raises(kubernetes_validate.ValidationError):
-        kubernetes_validate.validate(deployment, "1.36.0", strict=True)
+        kubernetes_validate.validate(namespace, "1.36.0", strict=True)
 
 
-@pytest.mark.parametrize("objects", [autoscaler_objects, namespace_objects, secrets_objects])
+@pytest.mark.parametrize("objects", [namespace_objects, secrets_objects])
 def test_each_chart_is_far_below_the_lambda_payload_limit(objects: Any) -> None:
     assert len(json.dumps(objects()).encode()) < LAMBDA_PAYLOAD_LIMIT / 10
 

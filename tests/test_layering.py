@@ -17,7 +17,7 @@ from tests.repository import repository_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The order, written once (docs/architecture.md draws it): each layer is a list of module prefixes.
+# The order, written once (docs/architecture.md explains it): each layer is a list of module prefixes.
 # config (typed configuration) <- names (one name per thing) <- findings (acknowledged findings) <-
 # k8s_charts (our cdk8s charts and chart helpers) <- addons (one module per in-cluster component, the
 # registry) <- fit (the checks, above everything they read) <- stacks (the deployable units) <- scripts

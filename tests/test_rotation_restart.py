@@ -55,8 +55,8 @@ def test_the_database_secret_rotates(prod: Synthesized) -> None:
 
 
 @pytest.mark.parametrize("env", ["prod", "dev"])
-def test_db_credentials_follow_the_rotated_secret_within_a_minute(env: str, request: pytest.FixtureRequest) -> None:
-    synth: Synthesized = request.getfixturevalue(env)
+def test_db_credentials_follow_the_rotated_secret_within_a_minute(env: str, synthesized: Synthesized) -> None:
+    synth = synthesized
     (external,) = [
         o for o in _objects(synth) if o["kind"] == "ExternalSecret" and o["spec"]["target"]["name"] == "db-credentials"
     ]
@@ -76,8 +76,8 @@ def test_db_credentials_follow_the_rotated_secret_within_a_minute(env: str, requ
 
 
 @pytest.mark.parametrize("env", ["prod", "dev"])
-def test_the_backend_is_restarted_when_its_secrets_change(env: str, request: pytest.FixtureRequest) -> None:
-    synth: Synthesized = request.getfixturevalue(env)
+def test_the_backend_is_restarted_when_its_secrets_change(env: str, synthesized: Synthesized) -> None:
+    synth = synthesized
     (backend,) = [o for o in _objects(synth) if o["kind"] == "Deployment" and o["metadata"]["name"] == "backend"]
     named = backend["metadata"]["annotations"][reloader.RELOAD_SECRETS_ANNOTATION].split(",")
     assert named == ["db-credentials", "redis-credentials"]
@@ -90,8 +90,8 @@ def test_the_backend_is_restarted_when_its_secrets_change(env: str, request: pyt
 
 
 @pytest.mark.parametrize("env", ["prod", "dev"])
-def test_reloader_watches_only_the_backends_namespace(env: str, request: pytest.FixtureRequest) -> None:
-    synth: Synthesized = request.getfixturevalue(env)
+def test_reloader_watches_only_the_backends_namespace(env: str, synthesized: Synthesized) -> None:
+    synth = synthesized
     template = _workloads(synth)
     chart_id, chart = _reloader_chart(template)
     properties = chart["Properties"]

@@ -9,12 +9,13 @@ import pytest
 import yaml
 
 from addons.cluster_autoscaler import PRIORITY_CONFIG_MAP, asg_name_pattern
+from addons.cluster_autoscaler import RELEASE as CLUSTER_AUTOSCALER
 from config import ConfigError, load_config
 from config.instances import INSTANCE_SHAPES
 from k8s_charts.web_workload import CAPACITY_TYPE_KEY, SPOT_INTERRUPTION_NOTICE_SECONDS, ZONE_KEY
 from names import K8sNames, NodeGroups
 from tests.conftest import Synthesized
-from tests.test_eks import manifest, one
+from tests.test_eks import helm_chart, helm_values, one
 from tests.test_workloads_chart import find, render_chart
 
 
@@ -64,25 +65,21 @@ def test_dev_keeps_on_demand_app_nodes_and_a_spot_group_for_bursts(dev: Synthesi
     assert node_group(template, NodeGroups.APP_SPOT)["ScalingConfig"] == {"MinSize": 0, "DesiredSize": 0, "MaxSize": 4}
 
 
+def _autoscaler_values(eks: dict[str, Any]) -> dict[str, Any]:
+    _, chart = helm_chart(eks, CLUSTER_AUTOSCALER)
+    return helm_values(chart)
+
+
 def test_autoscaler_chains_priority_with_the_designs_least_waste(eks: dict[str, Any]) -> None:
-    _, objects = manifest(eks, "ClusterClusterAutoscaler")
-    (deployment,) = [o for o in objects if o["kind"] == "Deployment"]
-    command = deployment["spec"]["template"]["spec"]["containers"][0]["command"]
-    assert "--expander=priority,least-waste" in command
-    assert not [
-        flag for flag in command if flag.startswith("--expander=") and flag != "--expander=priority,least-waste"
-    ]
+    # extraArgs is a mapping: one --expander flag, the design's least-waste after the priority expander.
+    assert _autoscaler_values(eks)["extraArgs"]["expander"] == "priority,least-waste"
 
 
 def test_priority_config_map_prefers_the_spot_groups_auto_scaling_group(eks: dict[str, Any]) -> None:
-    _, objects = manifest(eks, "ClusterClusterAutoscaler")
-    (config_map,) = [o for o in objects if o["kind"] == "ConfigMap"]
-    assert config_map["metadata"] == {
-        "name": PRIORITY_CONFIG_MAP,
-        "namespace": "kube-system",
-        "labels": config_map["metadata"]["labels"],
-    }
-    priorities = {int(k): v for k, v in yaml.safe_load(config_map["data"]["priorities"]).items()}
+    # The chart renders these priorities into the ConfigMap PRIORITY_CONFIG_MAP of the autoscaler's namespace
+    # (tests/test_cluster_autoscaler.py renders it where the chart is cached).
+    assert PRIORITY_CONFIG_MAP == "cluster-autoscaler-priority-expander"
+    priorities = {int(k): v for k, v in yaml.safe_load(_autoscaler_values(eks)["expanderPriorities"]).items()}
     assert sorted(priorities) == [10, 50]
     spot_asg = "eks-app-nodes-spot-2ac5e3f1-7b2c-4d1e-9f00-0123456789ab"  # EKS's eks-<group>-<uuid>
     app_asg = "eks-app-nodes-5bc5e3f1-7b2c-4d1e-9f00-0123456789ab"
@@ -90,12 +87,6 @@ def test_priority_config_map_prefers_the_spot_groups_auto_scaling_group(eks: dic
     assert not [p for p in priorities[50] if re.match(p, app_asg)]
     assert priorities[10] == [".*"]  # every other group stays growable
     assert asg_name_pattern(NodeGroups.APP_SPOT) in priorities[50]
-
-
-def test_autoscaler_may_read_its_priority_config_map(eks: dict[str, Any]) -> None:
-    _, objects = manifest(eks, "ClusterClusterAutoscaler")
-    (role,) = [o for o in objects if o["kind"] == "Role"]
-    assert [r for r in role["rules"] if PRIORITY_CONFIG_MAP in r.get("resourceNames", []) and "get" in r["verbs"]]
 
 
 @pytest.fixture(scope="module")
