@@ -93,6 +93,7 @@ def _fake_aws(directory: Path, stderr: str, code: int) -> None:
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
 
 
+@pytest.mark.validators  # runs a fake `aws` program
 @pytest.mark.parametrize(
     ("stderr", "code", "expected"),
     [

@@ -292,8 +292,8 @@ def test_an_accepted_weakening_passes(
         ),
         (
             "-Cicd",
-            edits.repository("techlib/backend", lambda p: p.update(ImageTagMutability="MUTABLE")),
-            "warning [supply-chain] TechLib-dev-Cicd: ECR repository techlib/backend:"
+            edits.repository("techlib-dev/backend", lambda p: p.update(ImageTagMutability="MUTABLE")),
+            "warning [supply-chain] TechLib-dev-Cicd: ECR repository techlib-dev/backend:"
             " ImageTagMutability IMMUTABLE_WITH_EXCLUSION → MUTABLE (a released tag can be overwritten)",
         ),
     ],
