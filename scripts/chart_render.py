@@ -6,6 +6,7 @@ module renders them and collects the CRD schemas they install (`crd_schemas`, `i
 
 from __future__ import annotations
 
+import functools
 import json
 import tarfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -50,6 +51,21 @@ PLATFORM_API_VERSIONS = (
 
 def load_yaml_documents(text: str) -> list[Any]:
     return list(yaml.load_all(text, Loader=YAML_LOADER))
+
+
+@functools.lru_cache(maxsize=512)
+def _rendered_documents(text: str) -> tuple[Any, ...]:
+    return tuple(load_yaml_documents(text))
+
+
+def rendered_documents(text: str) -> tuple[Any, ...]:
+    """The documents of one rendered template file, parsed once per distinct text.
+
+    The ignored-key check renders a chart dozens of times and most files come out the same (External
+    Secrets' ~2 MB of CRDs every time): even with libyaml, PyYAML builds the objects in Python. The
+    objects are shared between renders, so the checks treat rendered objects as read-only.
+    """
+    return _rendered_documents(text)
 
 
 @dataclass(frozen=True, eq=False)
@@ -197,7 +213,7 @@ class Renderer:
         for path, text in sorted(rendered.items()):
             if not path.endswith((".yaml", ".yml")):
                 continue
-            for doc in load_yaml_documents(text):
+            for doc in rendered_documents(text):
                 if isinstance(doc, dict) and doc:
                     # kubectl and Helm apply a List's items one by one.
                     objects.extend(doc.get("items") or [] if doc.get("kind") == "List" else [doc])

@@ -61,7 +61,10 @@ def _slot(node: Any, key: str) -> Any:
 
 def masked(keyed: Mapping[str, Any], paths: set[TreePath]) -> dict[str, Any]:
     """A copy with the value at each path (where the path exists) replaced by MASK."""
-    result = copy.deepcopy(dict(keyed))
+    # Rendered objects are shared between renders (chart_render.rendered_documents): copy only those masked.
+    result = dict(keyed)
+    for name in {path[0] for path in paths if path and path[0] in result}:
+        result[name] = copy.deepcopy(result[name])
     for path in paths:
         node: Any = result
         for depth, key in enumerate(path, start=1):
