@@ -339,10 +339,15 @@ def test_a_pulled_archive_is_digest_checked_and_a_missing_pin_is_said(tmp_path: 
     assert unpinned.refused is None and unpinned.trust.startswith("digest not pinned: archive sha256 ")
 
 
-def test_every_pinned_chart_has_its_archive_digest() -> None:
+# Pins whose digest no source here could establish (addons/reloader.py says why); the run says so.
+DIGEST_NOT_ESTABLISHED = {"reloader"}
+
+
+def test_every_pinned_chart_has_its_archive_digest_or_says_why_not() -> None:
     pins = source.pinned_digests()
-    assert len(pins) == 6
-    assert {key: d for key, d in pins.items() if not re.fullmatch(r"[0-9a-f]{64}", d or "")} == {}
+    assert len(pins) == 7
+    assert {chart for (chart, _, _), d in pins.items() if d is None} == DIGEST_NOT_ESTABLISHED
+    assert all(re.fullmatch(r"[0-9a-f]{64}", d) for d in pins.values() if d is not None)
 
 
 # --- (f) the C YAML loader ---------------------------------------------------------------------------
