@@ -35,6 +35,8 @@ RELEASE = HelmRelease(
     # controller v3.2.2; published in https://aws.github.io/eks-charts/index.yaml (aws/eks-charts gh-pages,
     # entry aws-load-balancer-controller-3.2.2.tgz, appVersion v3.2.2).
     version="3.2.2",
+    # the `digest` of this version in aws/eks-charts gh-pages index.yaml; the archive there has this sha256
+    digest="173d70dc6ed1caa8d20b1ffc4b393d8cb15147dcbff9853c9c2dbca0f9a07193",
     namespace=K8sNames.KUBE_SYSTEM_NAMESPACE,
     release="aws-load-balancer-controller",
     service_account=SERVICE_ACCOUNT,

@@ -27,6 +27,8 @@ RELEASE = HelmRelease(
     # The newest release in https://charts.external-secrets.io/index.yaml (external-secrets/external-secrets
     # gh-pages: release asset helm-chart-2.9.0/external-secrets-2.9.0.tgz). 2.10.0 appears in no index or release.
     version="2.9.0",
+    # the `digest` of this version in external-secrets/external-secrets gh-pages index.yaml
+    digest="da2d5c126a103b4c1b16a9dc1c168c4332a3687144e88ac070e594f81a0b6578",
     namespace="external-secrets",
     release="external-secrets",
     service_account=SERVICE_ACCOUNT,

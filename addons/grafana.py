@@ -41,6 +41,8 @@ RELEASE = HelmRelease(
     # Grafana 12.4.3; published in https://grafana-community.github.io/helm-charts/index.yaml
     # (grafana-community/helm-charts gh-pages: release asset grafana-11.6.1/grafana-11.6.1.tgz).
     version="11.6.1",
+    # the `digest` of this version in grafana-community/helm-charts gh-pages index.yaml
+    digest="ecea607545115a9f1d189870918613372a98fb47c447adcc612c9a5085d4ff79",
     release=K8sNames.GRAFANA,
     namespace=K8sNames.MONITORING_NAMESPACE,
 )

@@ -19,6 +19,8 @@ RELEASE = HelmRelease(
     # metrics-server v0.8.0; published in https://kubernetes-sigs.github.io/metrics-server/index.yaml
     # (kubernetes-sigs/metrics-server gh-pages: release asset metrics-server-helm-chart-3.13.0/metrics-server-3.13.0.tgz).
     version="3.13.0",
+    # the `digest` of this version in kubernetes-sigs/metrics-server gh-pages index.yaml
+    digest="fb929902e3b7565663cdd1734f31d63735c932be1541a7228b5aeef6d2348a1f",
     namespace=K8sNames.KUBE_SYSTEM_NAMESPACE,
     release="metrics-server",
 )

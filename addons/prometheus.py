@@ -34,6 +34,8 @@ RELEASE = HelmRelease(
     # Prometheus v3.4.1, Alertmanager 1.20.x and kube-state-metrics 5.33.x subcharts; published as the
     # chart-releaser release/tag prometheus-27.19.0 of prometheus-community/helm-charts (2025-06-01).
     version="27.19.0",
+    # the `digest` of this version in prometheus-community/helm-charts gh-pages index.yaml
+    digest="0c53270ac48db2a1d4aa35513eba76f1d20b0b31c96eb05ee54ad9af7ed9c930",
     release="prometheus",
     namespace=K8sNames.MONITORING_NAMESPACE,
 )

@@ -27,6 +27,8 @@ RELEASE = HelmRelease(
     # prometheus-adapter v0.12.0; the chart-releaser release/tag prometheus-adapter-5.3.0 of
     # prometheus-community/helm-charts (2026-02-19).
     version="5.3.0",
+    # the `digest` of this version in prometheus-community/helm-charts gh-pages index.yaml
+    digest="aa6752b6207ed788522714c3ef7f67f27d423eb4d9512fecb52dc641b6434f31",
     release=K8sNames.PROMETHEUS_ADAPTER,
     namespace=K8sNames.MONITORING_NAMESPACE,
 )

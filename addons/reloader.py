@@ -37,6 +37,9 @@ RELEASE = HelmRelease(
     # Reloader v1.4.21; the chart version of stakater/Reloader's deployments/kubernetes/chart/reloader/Chart.yaml
     # ("Bump helm chart to 2.2.16 and appVersion to v1.4.21", 2026-08-10), published to stakater-charts.
     version="2.2.16",
+    # No digest pinned yet: the stakater-charts index.yaml available here (docs/index.yaml, generated
+    # 2026-06-03) ends at 2.2.12, so the digest of 2.2.16 is unknown; make verify-charts says "digest not
+    # pinned" for this release until it is added.
     # Replaced by the application namespace at install (WorkloadsStack): Reloader lives next to what it restarts.
     namespace="tech-lib",
     release="reloader",

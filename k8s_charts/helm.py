@@ -19,3 +19,6 @@ class HelmRelease:
     namespace: str
     release: str
     service_account: str | None = None
+    # sha256 of the published archive: the `digest` of the version's entry in the repository's index.yaml.
+    # `make verify-charts` refuses a chart whose archive differs; a version bump must bring its digest.
+    digest: str | None = None

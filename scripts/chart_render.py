@@ -1,14 +1,15 @@
-"""The pinned Helm releases of the synthesized templates, their chart sources, and rendering them with helm-python-sdk.
+"""The pinned Helm releases of the synthesized templates, and rendering them with helm-python-sdk.
 
-scripts/verify_charts.py checks what `Renderer` renders; this module finds, renders, and collects the CRD
-schemas the charts install (`crd_schemas`, `installed_crds`).
+scripts/verify_charts.py checks what `Renderer` renders; scripts/chart_source.py finds the charts; this
+module renders them and collects the CRD schemas they install (`crd_schemas`, `installed_crds`).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import tarfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,49 @@ from scripts.applied_manifests import _flatten
 
 HELM_RESOURCE_TYPE = "Custom::AWSCDK-EKS-HelmChart"
 DEFAULT_PULL_CACHE = Path(".chart-cache")
+# PyYAML's libyaml loader where installed: External Secrets' CRDs (~2 MB of YAML, parsed on every render)
+# take seconds per render in pure Python and a fraction of a second in C.
+YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def yaml_loader_name(loader: type[Any]) -> str:
+    return "pure Python (slow: PyYAML without libyaml)" if loader is yaml.SafeLoader else "libyaml (C)"
+
+
+YAML_LOADER_NAME = yaml_loader_name(YAML_LOADER)
+# The custom API group versions the cluster serves once the platform is installed: the CRDs of the
+# pinned charts and of the amazon-cloudwatch-observability add-on (cloudwatch.aws.amazon.com). Every chart
+# renders against the same set, whichever charts a run finds; verify_charts fails a chart that installs
+# one missing here.
+PLATFORM_API_VERSIONS = (
+    "aga.k8s.aws/v1beta1",
+    "cloudwatch.aws.amazon.com/v1alpha1",
+    "elbv2.k8s.aws/v1alpha1",
+    "elbv2.k8s.aws/v1beta1",
+    "external-secrets.io/v1",
+    "external-secrets.io/v1alpha1",
+    "gateway.k8s.aws/v1beta1",
+    "generators.external-secrets.io/v1alpha1",
+)
+
+
+def load_yaml_documents(text: str) -> list[Any]:
+    return list(yaml.load_all(text, Loader=YAML_LOADER))
+
+
+@functools.lru_cache(maxsize=512)
+def _rendered_documents(text: str) -> tuple[Any, ...]:
+    return tuple(load_yaml_documents(text))
+
+
+def rendered_documents(text: str) -> tuple[Any, ...]:
+    """The documents of one rendered template file, parsed once per distinct text.
+
+    The ignored-key check renders a chart dozens of times and most files come out the same (External
+    Secrets' ~2 MB of CRDs every time): even with libyaml, PyYAML builds the objects in Python. The
+    objects are shared between renders, so the checks treat rendered objects as read-only.
+    """
+    return _rendered_documents(text)
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,41 +118,7 @@ def read_templates(assembly: Path) -> dict[str, dict[str, Any]]:
     }
 
 
-# --- chart sources ---------------------------------------------------------------------------------
-
-
-class ChartUnavailable(Exception):
-    """The chart could not be found locally nor pulled: the release is skipped, with this reason."""
-
-
-def locate_chart(release: Release, *, cache: Path | None, pull_cache: Path, pull: Callable[..., Any] | None) -> Path:
-    """The chart's directory or archive: HELM_CHART_CACHE first, then a pull from its repository."""
-    if cache is not None:
-        for candidate in (cache / release.archive_name, cache / f"{release.archive_name}.tgz"):
-            if candidate.exists():
-                return candidate
-        if pull is None:
-            raise ChartUnavailable(
-                f"no {release.archive_name}/ or {release.archive_name}.tgz in HELM_CHART_CACHE={cache}"
-            )
-    archive = pull_cache / f"{release.archive_name}.tgz"
-    if archive.exists():
-        return archive
-    if pull is None:
-        raise ChartUnavailable("no HELM_CHART_CACHE and pulling is off")
-    pull_cache.mkdir(parents=True, exist_ok=True)
-    try:
-        if release.repository.startswith("oci://"):
-            pull(f"{release.repository.rstrip('/')}/{release.chart}", version=release.version, destination=pull_cache)
-        else:
-            pull(release.chart, repo_url=release.repository, version=release.version, destination=pull_cache)
-    except Exception as error:  # the SDK raises HelmRepoError and friends; any of them means "unavailable"
-        where = "not in HELM_CHART_CACHE, and " if cache is not None else "no HELM_CHART_CACHE, and "
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise ChartUnavailable(f"{where}pulling {release.repository} failed: {reason}") from error
-    if not archive.exists():
-        raise ChartUnavailable(f"pull from {release.repository} wrote no {archive.name}")
-    return archive
+# --- chart files ---------------------------------------------------------------------------------
 
 
 def raw_values_files(source: Path) -> dict[str, Any]:
@@ -126,7 +136,7 @@ def raw_values_files(source: Path) -> dict[str, Any]:
                     handle = archive.extractfile(member)
                     if handle is not None:
                         texts["/".join(parts[1:-1]) or "."] = handle.read().decode()
-    return {key: yaml.safe_load(text) or {} for key, text in texts.items()}
+    return {key: yaml.load(text, Loader=YAML_LOADER) or {} for key, text in texts.items()}
 
 
 def key_in_defaults(path: Sequence[str], defaults: Mapping[str, Any]) -> tuple[bool, Any]:
@@ -146,12 +156,13 @@ def key_in_defaults(path: Sequence[str], defaults: Mapping[str, Any]) -> tuple[b
 # --- rendering -------------------------------------------------------------------------------------
 
 
-def cluster_api_versions(kubernetes_version: str, extra: Iterable[str] = ()) -> list[str]:
+def cluster_api_versions(kubernetes_version: str, extra: Iterable[str] = PLATFORM_API_VERSIONS) -> list[str]:
     """The API group versions (and group/version/Kind) a live cluster of this version serves.
 
     Offline, Helm assumes only its defaults, and charts that branch on .Capabilities.APIVersions (e.g.
     prometheus-adapter's APIService) render an old API. kubernetes-validate's definitions of the version
-    list every built-in kind; the CRDs the charts install add theirs.
+    list every built-in kind; the platform's CRDs add their group versions (a fixed list, so what a chart
+    renders never depends on which other charts a run found).
     """
     version = [v for v in kv.all_versions() if kv.major_minor(v) <= kubernetes_version][-1]
     definitions = kv.schema_contents(f"kubernetes-json-schema/v{version}-local/_definitions.json", kubernetes_version)
@@ -202,7 +213,7 @@ class Renderer:
         for path, text in sorted(rendered.items()):
             if not path.endswith((".yaml", ".yml")):
                 continue
-            for doc in yaml.safe_load_all(text):
+            for doc in rendered_documents(text):
                 if isinstance(doc, dict) and doc:
                     # kubectl and Helm apply a List's items one by one.
                     objects.extend(doc.get("items") or [] if doc.get("kind") == "List" else [doc])
@@ -223,26 +234,25 @@ def crd_schemas(objects: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], d
     return schemas
 
 
+def chart_crd_objects(chart: Any) -> list[dict[str, Any]]:
+    """The CRDs of a loaded chart's crds/ directory (Helm installs them before the templates)."""
+    return [doc for crd in chart.crds for doc in load_yaml_documents(crd.get("data", "")) if isinstance(doc, dict)]
+
+
 def installed_crds(
-    located: Mapping[Release, Path], *, kubernetes_version: str
-) -> tuple[dict[tuple[str, str], Mapping[str, Any]], set[str]]:
-    """The CRDs every chart installs (and their API versions), so a chart's custom resources of another chart's CRD validate too."""
+    located: Mapping[Release, Path], *, kubernetes_version: str, api_versions: Sequence[str]
+) -> dict[tuple[str, str], Mapping[str, Any]]:
+    """The CRDs every chart installs, so a chart's custom resources of another chart's CRD validate too."""
     all_crds: dict[tuple[str, str], Mapping[str, Any]] = {}
-    extra_api_versions: set[str] = set()
     for release, source in located.items():
-        renderer = Renderer(source, release, kube_version=kubernetes_version, api_versions=[])
+        renderer = Renderer(source, release, kube_version=kubernetes_version, api_versions=api_versions)
         chart = renderer.load()
         try:
-            chart_crds = [
-                doc for crd in chart.crds for doc in yaml.safe_load_all(crd.get("data", "")) if isinstance(doc, dict)
-            ]
+            chart_crds = chart_crd_objects(chart)
         finally:
             chart.close()
         try:
-            found = crd_schemas([*renderer.render(release.values), *chart_crds])
+            all_crds.update(crd_schemas([*renderer.render(release.values), *chart_crds]))
         except Exception:  # verify_release reports the failure
-            found = {}
-        all_crds.update(found)
-        extra_api_versions.update(api for api, _ in found)
-        extra_api_versions.update(f"{api}/{kind}" for api, kind in found)
-    return all_crds, extra_api_versions
+            all_crds.update(crd_schemas(chart_crds))
+    return all_crds

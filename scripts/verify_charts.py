@@ -3,55 +3,60 @@
 `make verify-charts` runs what an experienced platform engineer runs in CI (`helm template` + schema
 validation), through helm-python-sdk (Helm v4's Go SDK in a bundled C library; no helm binary):
 
-- the release's chart at its pinned version, from HELM_CHART_CACHE (`<chart>-<version>/` or
-  `<chart>-<version>.tgz`) or pulled from its repository into .chart-cache/; neither: one SKIPPED line;
+- the release's chart at its pinned version, from HELM_CHART_CACHE (`<chart>-<version>.tgz`, or a
+  `<chart>-<version>/` marked as an unverified copy) or pulled into .chart-cache/; an archive whose
+  sha256 is not the pinned digest is refused (scripts/chart_source.py); no chart: one SKIPPED line;
 - the values from the templates' Custom::AWSCDK-EKS-HelmChart resources, tokens as placeholders;
 - the chart's values.schema.json (Helm's own check), when it ships one;
 - every rendered object through kubernetes-validate --strict at the cluster's version, custom
-  resources through the CRD schemas the charts install, and so every custom resource we apply;
+  resources as the API server takes them (CRD defaults applied, unknown fields rejected, metadata
+  checked: scripts/chart_objects.py) against the CRDs the charts install, and so every custom resource
+  we apply;
 - every value we set is removed in turn and the chart re-rendered: a value that changes nothing is a
-  key the chart ignores (a typo, or a key of another chart version) unless it restates the default;
+  key the chart ignores (a typo, or a key of another chart version) unless it restates the default
+  (scripts/chart_values.py; material a chart generates on every render is masked);
 - the rendered pods (replicas, requests, node selector) against issue "Fit"'s pod inventory.
 
-Exit 0 when everything rendered passed, 1 on a finding; a release that could not be rendered is a
-SKIPPED line, never a pass (`--require-all` turns a skip into a failure, for CI which has network).
+Every chart renders against the same API versions: the configured Kubernetes version's built-ins and
+the platform's CRDs (PLATFORM_API_VERSIONS). Exit 0 when everything rendered passed, 1 on a finding or
+when nothing could be verified; a release without a chart is a SKIPPED line and a check that could not
+run a `?` line, never a pass (`--require-all` turns a skip into a failure, for CI which has network).
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
 import importlib
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import helm_python as helm
-import jsonschema
-import kubernetes_validate.utils as kv
-import yaml
 
 from config import AppConfig, ConfigError, load_config
 from config.kubernetes import SUPPORTED_VERSIONS
 from scripts.applied_manifests import applied_manifests
+from scripts.chart_objects import validate_object
 from scripts.chart_render import (
     DEFAULT_PULL_CACHE,
     HELM_RESOURCE_TYPE,
-    ChartUnavailable,
+    PLATFORM_API_VERSIONS,
+    YAML_LOADER_NAME,
     Release,
     Renderer,
+    chart_crd_objects,
     cluster_api_versions,
     crd_schemas,
     helm_releases,
     installed_crds,
-    key_in_defaults,
-    locate_chart,
     raw_values_files,
     read_templates,
 )
+from scripts.chart_source import ChartSource, ChartUnavailable, locate_chart, pinned_digests
+from scripts.chart_values import CheckCannotRun, ineffective_values
 
 POD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
 # Issue "Fit" builds the pod inventory there; until it is merged the cross-check says it is skipped.
@@ -65,103 +70,9 @@ class Report:
     skipped: str | None = None
     findings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Checks that could not run for this release (printed, and counted in the summary: never a pass).
+    not_run: list[str] = field(default_factory=list)
     objects: int = 0
-
-
-# --- checks ----------------------------------------------------------------------------------------
-
-
-def validate_object(
-    obj: Mapping[str, Any], *, kubernetes_version: str, crds: Mapping[tuple[str, str], Mapping[str, Any]]
-) -> str | None:
-    """None when valid; otherwise one line naming the object and the first schema error."""
-    kind, api_version = obj.get("kind", "?"), obj.get("apiVersion", "?")
-    name = f"{kind} {obj.get('metadata', {}).get('name', '?')} ({api_version})"
-    schema = crds.get((api_version, kind))
-    if schema is not None:
-        errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(_without_metadata(obj)), key=str)
-        return f"{name}: {errors[0].message} at {'/'.join(map(str, errors[0].absolute_path))}" if errors else None
-    try:
-        kv.validate(dict(obj), kubernetes_version, strict=True)
-    except kv.SchemaNotFoundError:
-        return f"{name}: no schema (neither a Kubernetes {kubernetes_version} kind nor a CRD a chart installs)"
-    except kv.ValidationError as error:
-        return f"{name}: {error.caused_by.message} at {'/'.join(map(str, error.caused_by.absolute_path))}"
-    return None
-
-
-def _without_metadata(obj: Mapping[str, Any]) -> dict[str, Any]:
-    # A CRD's schema leaves metadata to the API server (ObjectMeta); it is validated as such elsewhere.
-    return {key: value for key, value in obj.items() if key != "metadata"}
-
-
-def leaf_paths(values: Mapping[str, Any], prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    for key, value in values.items():
-        path = (*prefix, str(key))
-        if isinstance(value, Mapping) and value:
-            yield from leaf_paths(value, path)
-        else:
-            yield path
-
-
-def without(values: Mapping[str, Any], path: Sequence[str]) -> dict[str, Any]:
-    copied = copy.deepcopy(dict(values))
-    node = copied
-    for key in path[:-1]:
-        node = node[key]
-    del node[path[-1]]
-    return copied
-
-
-def _get(values: Mapping[str, Any], path: Sequence[str]) -> Any:
-    node: Any = values
-    for key in path:
-        node = node[key]
-    return node
-
-
-def ineffective_values(
-    values: Mapping[str, Any],
-    render: Callable[[Mapping[str, Any]], list[dict[str, Any]]],
-    defaults: Mapping[str, Any],
-) -> tuple[list[str], list[str]]:
-    """(findings, notes): each value we set whose removal leaves the render unchanged.
-
-    A subtree that changes nothing is split into its leaves; one that does is searched key by key. A
-    leaf the chart's values.yaml does not have is a finding (Helm ignores unknown keys silently: a
-    typo, or a key of another chart version). One it has is a note: restating the default pins it, and
-    some keys act only outside a render (test hooks, upgrades), which this check cannot see.
-    """
-    baseline = render(values)
-    findings: list[str] = []
-    notes: list[str] = []
-
-    def visit(prefix: tuple[str, ...]) -> None:
-        node = _get(values, prefix) if prefix else values
-        for key in node:
-            path = (*prefix, str(key))
-            try:
-                changed = render(without(values, path)) != baseline
-            except Exception:  # the chart requires it (a `required` or `fail`): it certainly matters
-                changed = True
-            if changed:
-                child = node[key]
-                if isinstance(child, Mapping) and child:
-                    visit(path)
-                continue
-            child = node[key]
-            for leaf in leaf_paths(child, path) if isinstance(child, Mapping) and child else [path]:
-                dotted = ".".join(leaf)
-                present, default = key_in_defaults(leaf, defaults)
-                if not present:
-                    findings.append(f"value {dotted}: not a key of the chart's values.yaml; changes nothing (ignored)")
-                elif default == _get(values, leaf):
-                    notes.append(f"value {dotted}: restates the chart default")
-                else:
-                    notes.append(f"value {dotted}: changes nothing in the render (chart default {default!r})")
-
-    visit(())
-    return findings, notes
 
 
 # --- pods against the inventory --------------------------------------------------------------------
@@ -251,7 +162,7 @@ def load_inventory(config: AppConfig) -> tuple[Sequence[Any] | None, str]:
 
 def verify_release(
     release: Release,
-    source: Path,
+    source: ChartSource,
     *,
     kubernetes_version: str,
     api_versions: Sequence[str],
@@ -259,12 +170,15 @@ def verify_release(
     all_crds: Mapping[tuple[str, str], Mapping[str, Any]],
     inventory: Sequence[Any] | None,
 ) -> Report:
-    report = Report(release=release, source=str(source))
-    renderer = Renderer(source, release, kube_version=kubernetes_version, api_versions=api_versions)
+    report = Report(release=release, source=str(source.path), notes=[f"chart: {source.trust}"])
+    if source.refused:
+        report.findings.append(source.refused)
+        return report
+    renderer = Renderer(source.path, release, kube_version=kubernetes_version, api_versions=api_versions)
     chart = renderer.load()
     try:
         if chart.version != release.version:
-            report.findings.append(f"chart at {source} is version {chart.version}, the pin is {release.version}")
+            report.findings.append(f"chart at {source.path} is version {chart.version}, the pin is {release.version}")
             return report
         if chart.schema is not None:
             try:
@@ -274,9 +188,7 @@ def verify_release(
                 report.findings.append(f"values.schema.json: {error}")
         else:
             report.notes.append("values.schema.json: none in this chart")
-        chart_crds = [
-            doc for crd in chart.crds for doc in yaml.safe_load_all(crd.get("data", "")) if isinstance(doc, dict)
-        ]
+        chart_crds = chart_crd_objects(chart)
     finally:
         chart.close()
     try:
@@ -285,32 +197,51 @@ def verify_release(
         report.findings.append(f"render failed: {error}")
         return report
     report.objects = len(objects)
-    crds = {**all_crds, **crd_schemas([*objects, *chart_crds])}
+    own = crd_schemas([*objects, *chart_crds])
+    report.findings += [
+        f"installs CRDs of {api}, which PLATFORM_API_VERSIONS (scripts/chart_render.py) does not list: "
+        "the other charts render as if the cluster did not serve it"
+        for api in sorted({api for api, _ in own} - set(PLATFORM_API_VERSIONS))
+    ]
+    crds = {**all_crds, **own}
     report.findings += [
         problem
         for obj in objects
         if (problem := validate_object(obj, kubernetes_version=kubernetes_version, crds=crds))
     ]
     # Our own custom resources of this chart's CRDs (e.g. ExternalSecrets) against the schemas it installs.
-    own = crd_schemas([*objects, *chart_crds])
     for obj in our_objects:
         if (obj.get("apiVersion"), obj.get("kind")) in own:
             problem = validate_object(obj, kubernetes_version=kubernetes_version, crds=own)
             report.findings.append(f"our {problem}") if problem else report.notes.append(
                 f"our {obj['kind']} {obj['metadata']['name']}: valid against the chart's CRD"
             )
-    defaults = raw_values_files(source)
-    findings, notes = ineffective_values(release.values, renderer.render, defaults)
-    report.findings += findings
-    report.notes += notes
+    try:
+        findings, notes = ineffective_values(release.values, renderer.render, raw_values_files(source.path))
+        report.findings += findings
+        report.notes += notes
+    except CheckCannotRun as reason:
+        report.not_run.append(str(reason))
     if inventory is not None:
         report.findings += compare_pods(release, rendered_pods(objects), inventory)
     return report
 
 
-def print_reports(reports: Sequence[Report]) -> tuple[int, int]:
-    """Print every report, by stack and release; the numbers of failed and skipped releases."""
-    failed = skipped = 0
+def unvalidated_custom_resources(
+    our_objects: Sequence[Mapping[str, Any]], crds: Mapping[tuple[str, str], Any]
+) -> list[str]:
+    """Our objects of the platform's custom APIs whose CRD no chart of this run installs: not validated."""
+    return [
+        f"our {obj.get('kind')} {(obj.get('metadata') or {}).get('name')} ({obj.get('apiVersion')}): NOT validated, "
+        "no chart found in this run installs its CRD"
+        for obj in our_objects
+        if obj.get("apiVersion") in PLATFORM_API_VERSIONS and (obj.get("apiVersion"), obj.get("kind")) not in crds
+    ]
+
+
+def print_reports(reports: Sequence[Report]) -> tuple[int, int, int]:
+    """Print every report, by stack and release; the numbers of failed and skipped releases and of checks not run."""
+    failed = skipped = not_run = 0
     for report in sorted(reports, key=lambda r: (r.release.stack, r.release.release)):
         r = report.release
         head = f"{r.stack} {r.release} ({r.chart} {r.version}, {r.namespace})"
@@ -320,12 +251,15 @@ def print_reports(reports: Sequence[Report]) -> tuple[int, int]:
             continue
         status = "FAIL" if report.findings else "ok"
         failed += bool(report.findings)
+        not_run += len(report.not_run)
         print(f"{status:7} {head}: {report.objects} objects from {report.source}")
         for note in report.notes:
             print(f"          - {note}")
+        for line in report.not_run:
+            print(f"          ? {line}")
         for finding in report.findings:
             print(f"          ! {finding}")
-    return failed, skipped
+    return failed, skipped, not_run
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -353,26 +287,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_pull:
         pull = helm.pull
     our_objects = [obj for template in templates.values() for obj in applied_manifests(template)]
+    digests = pinned_digests()
 
-    located: dict[Release, Path] = {}
+    located: dict[Release, ChartSource] = {}
     reports: list[Report] = []
     for release in releases:
         try:
-            located[release] = locate_chart(release, cache=cache, pull_cache=DEFAULT_PULL_CACHE, pull=pull)
+            located[release] = locate_chart(
+                release, cache=cache, pull_cache=DEFAULT_PULL_CACHE, pull=pull, digests=digests
+            )
         except ChartUnavailable as reason:
             reports.append(Report(release=release, skipped=str(reason)))
-    if not located:
+    usable = {release: source.path for release, source in located.items() if not source.refused}
+    if not usable:
+        reasons = [r.skipped for r in reports] + [s.refused for s in located.values()]
         print(
-            f"verify-charts: SKIPPED (nothing verified): no chart source for any of {len(releases)} releases: {reports[0].skipped}"
+            f"verify-charts: FAILED, nothing verified: no usable chart for any of the {len(releases)} releases "
+            f"(first: {reasons[0]})"
         )
-        return 1 if args.require_all else 0
+        return 1
 
-    all_crds, extra_api_versions = installed_crds(located, kubernetes_version=kubernetes_version)
-    api_versions = cluster_api_versions(kubernetes_version, extra_api_versions)
-
+    # One fixed set for the configured version: what a chart renders never depends on the charts found.
+    api_versions = cluster_api_versions(kubernetes_version)
+    all_crds = installed_crds(usable, kubernetes_version=kubernetes_version, api_versions=api_versions)
     inventory, inventory_line = load_inventory(config)
     print(
-        f"verify-charts: {args.env}, Kubernetes {kubernetes_version}, {len(api_versions)} API versions; {inventory_line}"
+        f"verify-charts: {args.env}, Kubernetes {kubernetes_version}, {len(api_versions)} API versions, "
+        f"YAML loader {YAML_LOADER_NAME}; {inventory_line}"
     )
     for release, source in located.items():
         reports.append(
@@ -386,10 +327,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 inventory=inventory,
             )
         )
-    failed, skipped = print_reports(reports)
+    failed, skipped, not_run = print_reports(reports)
+    unchecked = unvalidated_custom_resources(our_objects, all_crds)
+    for line in unchecked:
+        print(f"SKIPPED {line}")
     verified = len(reports) - skipped
     print(
-        f"verify-charts: {verified - failed} of {len(reports)} releases passed, {failed} failed, {skipped} SKIPPED (not verified)"
+        f"verify-charts: {verified - failed} of {len(reports)} releases passed, {failed} failed, "
+        f"{skipped} SKIPPED (not verified); {not_run} checks could not run, {len(unchecked)} of our custom "
+        "resources not validated"
     )
     return 1 if failed or (skipped and args.require_all) else 0
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from scripts import chart_render as render
+from scripts import chart_source as source
 from scripts import verify_charts as vc
 from scripts.applied_manifests import PLACEHOLDER
 
@@ -51,16 +52,24 @@ def test_without_a_cache_or_a_repository_the_release_is_skipped_with_the_reason(
         raise OSError("dial tcp: no route to host")
 
     with pytest.raises(
-        render.ChartUnavailable, match=r"no HELM_CHART_CACHE, and pulling https://charts\.example failed: dial"
+        source.ChartUnavailable, match=r"no HELM_CHART_CACHE, and pulling https://charts\.example failed: dial"
     ):
-        render.locate_chart(RELEASE, cache=None, pull_cache=tmp_path / "pulled", pull=offline_pull)
-    with pytest.raises(render.ChartUnavailable, match=r"no demo-1\.2\.3/ or demo-1\.2\.3\.tgz in HELM_CHART_CACHE"):
-        render.locate_chart(RELEASE, cache=tmp_path, pull_cache=tmp_path / "pulled", pull=None)
+        source.locate_chart(RELEASE, cache=None, pull_cache=tmp_path / "pulled", pull=offline_pull)
+    with pytest.raises(source.ChartUnavailable, match=r"no demo-1\.2\.3\.tgz or demo-1\.2\.3/ in HELM_CHART_CACHE"):
+        source.locate_chart(RELEASE, cache=tmp_path, pull_cache=tmp_path / "pulled", pull=None)
 
 
-def test_a_chart_directory_in_the_cache_is_found_by_name_and_version(tmp_path: Path) -> None:
+def test_a_chart_directory_in_the_cache_is_found_by_name_and_version_and_used_only_when_marked(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "demo-1.2.3").mkdir()
-    assert render.locate_chart(RELEASE, cache=tmp_path, pull_cache=tmp_path, pull=None) == tmp_path / "demo-1.2.3"
+    found = source.locate_chart(RELEASE, cache=tmp_path, pull_cache=tmp_path, pull=None)
+    assert found.path == tmp_path / "demo-1.2.3"
+    assert found.refused is not None and "is an unpacked directory, whose digest cannot be checked" in found.refused
+    (tmp_path / "demo-1.2.3" / source.UNVERIFIED_MARKER).write_text("git tree of example/demo at tag demo-1.2.3\n")
+    found = source.locate_chart(RELEASE, cache=tmp_path, pull_cache=tmp_path, pull=None)
+    assert found.refused is None
+    assert found.trust == "UNVERIFIED copy (digest not checked): git tree of example/demo at tag demo-1.2.3"
 
 
 def test_keys_with_a_null_default_exist_and_subchart_keys_are_read_from_the_subchart() -> None:
