@@ -52,6 +52,8 @@ RELEASE = HelmRelease(
     # release/tag cluster-autoscaler-chart-9.59.0 of kubernetes/autoscaler (2026-07-21) and in
     # https://kubernetes.github.io/autoscaler/index.yaml (gh-pages).
     version="9.59.0",
+    # the `digest` of this version in kubernetes/autoscaler gh-pages index.yaml (created 2026-07-21)
+    digest="90276dafe65cf5d4328ef8313baf6cfb9d130683e0c9f3c28a03b4d8a9ed8f6e",
     namespace=NAMESPACE,
     release=NAME,
     service_account=SERVICE_ACCOUNT,
