@@ -29,7 +29,7 @@ ONLINE_DIFF_METHOD ?= template
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: help bootstrap lock crds verify-charts synth test capacity capacity-reference lint typecheck pytest diff diff-online manifests diagram bench baseline config-reference suppressions deploy deploy-plan security-scan clean
+.PHONY: help bootstrap lock crds verify-charts synth test capacity capacity-reference reachability reachability-reference lint typecheck pytest diff diff-online manifests diagram bench baseline config-reference suppressions deploy deploy-plan security-scan clean
 
 help:
 	@echo "make synth   synthesize every stack of ENV=$(ENV) into cdk.out (no AWS credentials needed)"
@@ -39,6 +39,7 @@ help:
 	@echo "make deploy  cdk deploy --all for ENV, independent stacks in parallel (needs AWS credentials)"
 	@echo "make deploy-plan  waves, critical path and estimated deploy time of ENV (offline)"
 	@echo "make security-scan  checkov over the workflows and the repository (secrets)"
+	@echo "make reachability  who can reach whom in ENV's cdk.out (NetworkPolicy, Istio, security groups)"
 	@echo "make capacity  pod slots, CPU and memory per node group of ENV (needed vs available)"
 	@echo "make suppressions  list every acknowledged finding with its reason"
 	@echo "make lock    re-resolve requirements*.txt (hashes) from requirements*.in; UPGRADE=all or UPGRADE=<pkg> to bump"
@@ -149,6 +150,14 @@ capacity: $(VENV)/.installed
 
 capacity-reference: $(VENV)/.installed
 	$(BIN)/python -m scripts.capacity --write-readme
+
+# Who can reach whom (NetworkPolicies, Istio policies, security groups), from cdk.out; exit 1 when the layers disagree.
+reachability: $(VENV)/.installed
+	@test -d cdk.out || { echo "no cdk.out: run make synth ENV=$(ENV) first"; exit 2; }
+	$(BIN)/python -m scripts.reachability --env $(ENV) --assembly cdk.out
+
+reachability-reference: synth
+	$(BIN)/python -m scripts.reachability --env prod --assembly cdk.out --write-readme README.md
 
 config-reference: $(VENV)/.installed
 	$(BIN)/python -m scripts.config_reference --write

@@ -37,7 +37,7 @@ from fit.pods import PodComponent, cdk8s_deployment
 from fit.sizing import PodResources
 from k8s_charts.network_policies import metrics_only_from_monitoring
 from k8s_charts.security import restricted_container, restricted_pod
-from names import K8sNames, NodeGroups, Ports
+from names import K8sNames, Mesh, NodeGroups, Ports
 
 NAME = "cluster-autoscaler"
 NAMESPACE = K8sNames.KUBE_SYSTEM_NAMESPACE
@@ -92,10 +92,18 @@ class ClusterAutoscalerValues:
     node_selector: Mapping[str, str]
     # Managed node groups the autoscaler grows first, when they can take the pending pods.
     preferred_node_groups: Sequence[str] = field(default_factory=tuple)
+    # Taints the nodes register with and lose once ready (the mesh's cni.istio.io/not-ready).
+    startup_taints: Sequence[str] = field(default_factory=tuple)
 
     @property
     def image(self) -> str:
         return f"{IMAGE_REPOSITORY}:{self.image_tag}"
+
+
+def startup_taint_flags(taints: Sequence[str]) -> list[str]:
+    """`--startup-taint` (since 1.29): a node still carrying it is one that is coming up, not one that cannot
+    take the pending pods, so the autoscaler neither adds a second node for them nor scales the first away."""
+    return [f"--startup-taint={taint}" for taint in taints]
 
 
 def asg_name_pattern(node_group: str) -> str:
@@ -243,7 +251,7 @@ class ClusterAutoscalerChart(cdk8s.Chart):
                     name=NAME,
                     image=values.image,
                     image_pull_policy="Always",
-                    command=seed_flags(values.cluster_name),
+                    command=[*seed_flags(values.cluster_name), *startup_taint_flags(values.startup_taints)],
                     env=[k8s.EnvVar(name="AWS_REGION", value=values.region)],
                     ports=[
                         k8s.ContainerPort(
@@ -322,6 +330,7 @@ def chart_values(config: AppConfig, *, region: str) -> ClusterAutoscalerValues:
         node_selector=system_node_selector(config),
         # Burst capacity comes from Spot first (the design's cost policy), on-demand after.
         preferred_node_groups=(NodeGroups.APP_SPOT,) if config.eks.spot_app_nodes is not None else (),
+        startup_taints=(Mesh.STARTUP_TAINT,) if config.mesh.enabled else (),
     )
 
 

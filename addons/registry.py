@@ -13,6 +13,10 @@ from addons import (
     ebs_csi_driver,
     efs_csi_driver,
     external_secrets,
+    istio_base,
+    istio_cni,
+    istio_istiod,
+    istio_ztunnel,
     kube_proxy,
     metrics_server,
     pod_identity_agent,
@@ -35,11 +39,14 @@ CONTROLLERS: tuple[ControllerAddOn, ...] = (
     external_secrets.ADDON,
     cluster_autoscaler.ADDON,
 )
-EKS_STACK: tuple[AddOn, ...] = (*MANAGED, *CONTROLLERS)
+# The Istio ambient mesh (mesh.enabled), in its install order: base (CRDs), istiod, cni, ztunnel. The EKS stack
+# installs them between the node groups and the add-ons that need schedulable nodes (stacks/constructs/eks_mesh.py).
+MESH: tuple[ControllerAddOn, ...] = (istio_base.ADDON, istio_istiod.ADDON, istio_cni.ADDON, istio_ztunnel.ADDON)
+EKS_STACK: tuple[AddOn, ...] = (*MANAGED, *MESH, *CONTROLLERS)
 # The Monitoring stack installs the CloudWatch add-on (it waits for that stack's log groups).
 MONITORING: tuple[AddOn, ...] = (cloudwatch_observability.ADDON,)
 # Every add-on's pods, in the inventory's order.
-INVENTORY: tuple[AddOn, ...] = (*MANAGED, *MONITORING, *CONTROLLERS)
+INVENTORY: tuple[AddOn, ...] = (*MANAGED, *MONITORING, *CONTROLLERS, *MESH)
 
 A = TypeVar("A", bound=AddOn)
 

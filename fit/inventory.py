@@ -21,6 +21,7 @@ from fit import sizing
 from fit.pods import PodComponent, cdk8s_deployment, component, web_workload
 from k8s_charts import exporters, grafana, monitoring, prometheus
 from k8s_charts import workloads as app
+from k8s_charts.mesh_policy import joins_mesh
 from names import K8sNames, NodeGroups
 
 
@@ -46,6 +47,7 @@ class PlatformValues:
                 topic_arn=PLACEHOLDER,
                 region=config.region,
                 placement=placement,
+                mesh=joins_mesh(config, config.workloads.namespace),
             ),
             adapter=prometheus.adapter_values(placement=placement),
             grafana=grafana.grafana_values(
@@ -75,7 +77,7 @@ def inventory_from_values(config: AppConfig, values: PlatformValues) -> tuple[Po
         # --- EKS add-ons
         *(pod for pod in addon_pods if pod.source_kind == "addon" and pod.kind != "DaemonSet"),
         # --- Helm releases of the EKS stack
-        *(pod for pod in addon_pods if pod.source_kind == "helm"),
+        *(pod for pod in addon_pods if pod.source_kind == "helm" and pod.kind != "DaemonSet"),
         component(
             config,
             name=K8sNames.PROMETHEUS_SERVER,

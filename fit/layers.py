@@ -12,10 +12,12 @@ import cdk8s
 
 from addons import cluster_autoscaler as ca
 from config import AppConfig, ConfigError
+from fit.reachability import config_peers
 from k8s_charts import exporters, monitoring, prometheus
 from k8s_charts import workloads as app
+from k8s_charts.mesh_policy import joins_mesh, mesh_access
 from k8s_charts.platform import AppSecretsChart, AppSecretsValues
-from names import K8sNames, NodeGroups
+from names import K8sNames, NodeGroups, Ports
 
 _PLACEHOLDER = "placeholder"
 
@@ -46,6 +48,9 @@ class Layers:
     node_volume_types: frozenset[str]
     zones: tuple[str, ...]
     kube_state_metrics_port: int = prometheus.KUBE_STATE_METRICS_PORT
+    # The mesh (fit/reachability.py): the meshed namespaces and the peers from outside them.
+    meshed_namespaces: tuple[str, ...] = ()
+    mesh_peers: tuple[Any, ...] = ()
 
     def of_kind(self, kind: str) -> list[Mapping[str, Any]]:
         return [o for o in self.objects if o.get("kind") == kind]
@@ -75,6 +80,7 @@ def render_objects(config: AppConfig) -> tuple[dict[str, Any], ...]:
             "exporters",
             namespace=config.workloads.namespace,
             placement=exporters.ExporterPlacement(node_labels=system),
+            mesh_access=mesh_access(config),
         ),
         ca.ClusterAutoscalerChart(
             charts,
@@ -84,7 +90,10 @@ def render_objects(config: AppConfig) -> tuple[dict[str, Any], ...]:
             ),
         ),
         monitoring.MonitoringNamespaceChart(
-            charts, "monitoring-namespace", kubernetes_version=config.eks.kubernetes_version
+            charts,
+            "monitoring-namespace",
+            kubernetes_version=config.eks.kubernetes_version,
+            prometheus_meshed=joins_mesh(config, config.workloads.namespace),
         ),
         AppSecretsChart(
             charts,
@@ -116,12 +125,19 @@ def layers(config: AppConfig, *, alb_to_node_ports: Iterable[int]) -> Layers:
             topic_arn=_PLACEHOLDER,
             region=config.region,
             placement=placement,
+            mesh=joins_mesh(config, config.workloads.namespace),
         ),
         adapter_values=prometheus.adapter_values(placement=placement),
         alb_to_node_ports=frozenset(alb_to_node_ports),
         node_volume_types=frozenset(group.volume_type for group in config.eks.node_groups),
         zones=tuple(config.network.availability_zones),
+        meshed_namespaces=tuple(n for n in config.mesh.namespaces if config.mesh.enabled),
+        mesh_peers=tuple(mesh_peers(config)),
     )
+
+
+def mesh_peers(config: AppConfig) -> list[Any]:
+    return list(config_peers(config))
 
 
 # --- helpers over manifests --------------------------------------------------------------------------------
@@ -184,9 +200,12 @@ def policy_admits(
     ]
     if not policies:
         return None
+    # A meshed Prometheus reaches a meshed pod through HBONE whatever the inner port; the AuthorizationPolicies
+    # decide that port (fit/reachability.py holds the two layers to one another).
+    ports = {port, Ports.HBONE} if from_monitoring else {port}
     for policy in policies:
         for rule in policy.get("spec", {}).get("ingress", []):
-            if not any(int(p.get("port", -1)) == port for p in rule.get("ports", [])):
+            if not any(int(p.get("port", -1)) in ports for p in rule.get("ports", [])):
                 continue
             peers = rule.get("from", [])
             if not from_monitoring:

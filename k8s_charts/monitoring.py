@@ -26,6 +26,7 @@ from cdk8s_plus_36 import k8s
 from constructs import Construct
 
 from k8s_charts.helm import HelmRelease
+from k8s_charts.mesh_policy import prometheus_peer_authentication
 from k8s_charts.platform import pod_security_labels
 from names import K8sNames
 
@@ -52,7 +53,8 @@ class MonitoringPlacement:
 class MonitoringNamespaceChart(cdk8s.Chart):
     """The `monitoring` namespace and the StorageClass of the monitoring volumes."""
 
-    def __init__(self, scope: Construct, id_: str, *, kubernetes_version: str) -> None:
+    def __init__(self, scope: Construct, id_: str, *, kubernetes_version: str, prometheus_meshed: bool = False) -> None:
+        """`prometheus_meshed`: Prometheus joins the mesh as a client; its own inbound stays PERMISSIVE."""
         super().__init__(scope, id_, disable_resource_name_hashes=True)
         version = f"v{kubernetes_version}"
         labels = pod_security_labels(MONITORING_PSS_AUDIT, version)
@@ -71,6 +73,8 @@ class MonitoringNamespaceChart(cdk8s.Chart):
             allow_volume_expansion=True,
             reclaim_policy="Delete",
         )
+        if prometheus_meshed:
+            self.prometheus_mtls = prometheus_peer_authentication(self)
 
 
 # --- Helm values ----------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from fit import sizing
+from k8s_charts import mesh_monitoring
 from k8s_charts import prometheus_config as prom
 from k8s_charts.monitoring import (
     STORAGE_CLASS,
@@ -60,9 +61,40 @@ def prometheus_values(
     topic_arn: str,
     region: str,
     placement: MonitoringPlacement,
+    mesh: bool = False,
 ) -> dict[str, Any]:
-    """Values of prometheus-community/prometheus: the design's configuration, Alertmanager and kube-state-metrics."""
+    """Values of prometheus-community/prometheus: the design's configuration, Alertmanager and kube-state-metrics.
+
+    `mesh`: the service mesh runs (k8s_charts/mesh_monitoring.py): Prometheus joins it as a client, scrapes
+    istiod and ztunnel and alerts on them."""
     config = prom.prometheus_config(app_namespace=app_namespace)
+    values = _prometheus_values(
+        config, max_connections=max_connections, topic_arn=topic_arn, region=region, placement=placement
+    )
+    return with_mesh_monitoring(values) if mesh else values
+
+
+def with_mesh_monitoring(values: dict[str, Any]) -> dict[str, Any]:
+    """The server pod enrolled in ambient, the mesh's scrape jobs and alert group added."""
+    files = values["serverFiles"]
+    rules = files[prom.RULES_FILE]
+    return {
+        **values,
+        "server": {**values["server"], "podLabels": dict(mesh_monitoring.PROMETHEUS_POD_LABELS)},
+        "serverFiles": {
+            **files,
+            "prometheus.yml": {
+                **files["prometheus.yml"],
+                "scrape_configs": [*files["prometheus.yml"]["scrape_configs"], *mesh_monitoring.mesh_scrape_configs()],
+            },
+            prom.RULES_FILE: {"groups": [*rules["groups"], mesh_monitoring.mesh_rule_group()]},
+        },
+    }
+
+
+def _prometheus_values(
+    config: dict[str, Any], *, max_connections: int, topic_arn: str, region: str, placement: MonitoringPlacement
+) -> dict[str, Any]:
     return {
         "server": {
             "fullnameOverride": K8sNames.PROMETHEUS_SERVER,

@@ -19,7 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-from scripts.release_review import impact, kubernetes, policy, report, security
+from scripts.release_review import impact, kubernetes, mesh, policy, report, security
 from scripts.release_review.engine import compute, shared_engine
 from scripts.release_review.graph import AppGraph
 from scripts.release_review.inputs import ROOT, Baseline, ReviewError, read_assembly
@@ -67,8 +67,10 @@ def run(args: argparse.Namespace) -> int:
     found: list[Finding] = policy.aws_findings(diffs, old_graph, new_graph, base_stacks, assembly.stacks)
     changes = [c for d in diffs.values() for c in d.resources.values()]
     found += security.security_findings(changes, fail_on_broadening)
-    cluster = kubernetes.review(kubernetes.read_cluster(old), kubernetes.read_cluster(new))
+    old_cluster, new_cluster = kubernetes.read_cluster(old), kubernetes.read_cluster(new)
+    cluster = kubernetes.review(old_cluster, new_cluster)
     found += cluster.findings
+    found += mesh.mesh_findings(old_cluster, new_cluster, fail=fail_on_broadening)
     found = list(dict.fromkeys(found))
 
     report.stacks(diffs, printer)

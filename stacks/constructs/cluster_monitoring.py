@@ -33,6 +33,7 @@ from findings import nag_acknowledge
 from k8s_charts import exporters, grafana, prometheus
 from k8s_charts import monitoring as charts
 from k8s_charts.helm import HelmRelease
+from k8s_charts.mesh_policy import joins_mesh, mesh_access
 from names import K8sNames, NodeGroups
 from stacks.constructs.alarms import AlarmTopic
 from stacks.constructs.eks_platform import EksPlatform
@@ -62,13 +63,18 @@ class ClusterMonitoring:
         system_labels = dict(config.eks.node_group(NodeGroups.SYSTEM).labels)
         placement = charts.MonitoringPlacement(node_selector=system_labels)
         k8s_app = cdk8s.App()
+        # Prometheus joins the mesh as a client when the namespace it scrapes is meshed (k8s_charts/mesh_monitoring.py).
+        meshed = joins_mesh(config, app_namespace)
 
         namespace = eks.KubernetesManifest(
             scope,
             "MonitoringNamespace",
             cluster=cluster,
             manifest=charts.MonitoringNamespaceChart(
-                k8s_app, f"{prefix}-monitoring-namespace", kubernetes_version=config.eks.kubernetes_version
+                k8s_app,
+                f"{prefix}-monitoring-namespace",
+                kubernetes_version=config.eks.kubernetes_version,
+                prometheus_meshed=meshed,
             ).to_json(),
         )
 
@@ -99,6 +105,7 @@ class ClusterMonitoring:
                 topic_arn=topic.topic_arn,
                 region=region,
                 placement=placement,
+                mesh=meshed,
             ),
         )
         self.prometheus.node.add_dependency(namespace, self.alertmanager_role, *platform.platform_ready)
@@ -181,6 +188,7 @@ class ClusterMonitoring:
                 f"{prefix}-exporters",
                 namespace=app_namespace,
                 placement=exporters.ExporterPlacement(node_labels=system_labels),
+                mesh_access=mesh_access(config),
             ).to_json(),
         )
         # The namespace, and the Secrets/ConfigMap the exporters read, are the EKS platform's.
