@@ -29,3 +29,18 @@ def checkov_skip(construct: IConstruct, check_id: str, reason: str) -> None:
 def nag_acknowledge(scope: IConstruct, rule_id: str, reason: str) -> None:
     """Acknowledge a cdk-nag (or built-in validation) finding on a scope and its children, with the reason."""
     cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=rule_id, reason=reason))
+
+
+def nag_acknowledge_inline_policy(scope: IConstruct, grants: str) -> None:
+    """NIST 800-53 R5 IAMNoInlinePolicy on a role's own policy, with what it grants.
+
+    A policy written for one role stays inline: the AWS IAM User Guide names inline policies for a strict one-to-one
+    relationship between a policy and its identity. A customer-managed policy could be attached to any other role.
+    """
+    nag_acknowledge(
+        scope,
+        "NIST.800.53.R5-IAMNoInlinePolicy",
+        f"{grants}: written for this one role, so it stays inline (the AWS IAM User Guide's case for inline "
+        "policies: a strict one-to-one relationship, no attachment to any other identity, deleted with the role); "
+        "changes are reviewed in this repository and by the release review.",
+    )

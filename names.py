@@ -1,4 +1,4 @@
-"""One name for one thing on both the AWS and the Kubernetes side (STYLE.md).
+"""One name for one thing on both the AWS and the Kubernetes side (docs/architecture.md).
 
 Security-group rules, the ALB health check, the CloudFront behaviours, the cdk8s manifests and
 the Prometheus scrape targets import these, so the layers cannot drift apart.

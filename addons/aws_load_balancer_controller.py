@@ -22,10 +22,9 @@ from addons.base import (
     helm_release,
     system_node_selector,
 )
+from addons.pods import PodComponent, PodResources, component
 from config import AppConfig
 from findings import checkov_skip, nag_acknowledge
-from fit.pods import PodComponent, component
-from fit.sizing import PodResources
 from k8s_charts.helm import HelmRelease
 from names import K8sNames
 
@@ -117,7 +116,6 @@ class AwsLoadBalancerController:
     def pods(self, *, config: AppConfig, values: Mapping[str, Any]) -> tuple[PodComponent, ...]:
         return (
             component(
-                config,
                 name=RELEASE.release,
                 namespace=RELEASE.namespace,
                 kind="Deployment",

@@ -1,12 +1,15 @@
 """What every cluster add-on module provides (a small typed protocol), and what it is installed with.
 
-Two kinds, because EKS installs them two ways:
+Three kinds, by who installs them and when (addons/registry.py lists each kind in install order):
 - `ManagedAddOn`: an `AWS::EKS::Addon`. The EKS stack creates every enabled one's Pod Identity role first,
   then the add-ons (stacks/constructs/eks_addons.py); `before_nodes` says which side of the node groups it
   lands on.
 - `ControllerAddOn`: a Helm release or a cdk8s chart the kubectl handler applies, with its own role
   (stacks/constructs/eks_controllers.py), after the nodes and the managed add-ons.
-Both declare their pods for the inventory (fit/inventory.py): `pod_values` are the values the cluster gets
+- `MonitoringAddOn`: installed by the Monitoring stack (stacks/constructs/cluster_monitoring.py) with a
+  `MonitoringContext` (the alarm topic, the log groups, what the EKS stack has made ready); `needs` names
+  the monitoring add-ons installed before it, whose results it receives in `installed`.
+All declare their pods for the inventory (fit/inventory.py): `pod_values` are the values the cluster gets
 (tokens replaced by placeholders), `pods` reads the inventory entries back out of them.
 """
 
@@ -14,18 +17,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
 import aws_cdk as cdk
+import cdk8s
 from aws_cdk import aws_eks_v2 as eks
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
 from constructs import Construct, IConstruct, IDependable
 
 from addons.pod_identity import PodIdentityRole
+from addons.pods import PodComponent
 from config import AppConfig
 from findings import nag_acknowledge
-from fit.pods import PodComponent
 from k8s_charts.helm import HelmRelease
 from names import K8sNames, NodeGroups
 
@@ -108,6 +115,53 @@ class ControllerAddOn(AddOn, Protocol):
     def install(
         self, scope: Construct, *, context: ClusterContext, prerequisites: Sequence[IDependable]
     ) -> InstalledController: ...
+
+
+@dataclass(frozen=True)
+class MonitoringContext:
+    """What a monitoring add-on is installed with: the Monitoring stack's side of the cluster."""
+
+    config: AppConfig
+    # jsii's Python stubs omit `kubectl_provider_options` from Cluster, so the stack passes it as ICluster.
+    cluster: eks.ICluster
+    region: str
+    topic: sns.ITopic  # every alarm and alert goes here (encrypted with `key`)
+    key: kms.IKey
+    log_groups: Mapping[str, logs.ILogGroup]
+    # From the EKS stack: the controllers, node groups and add-ons a release waits for, the app namespace,
+    # and the External Secrets operator's role (a monitoring add-on may let it read one more secret).
+    platform_ready: Sequence[IDependable]
+    app_namespace: IDependable
+    external_secrets_role: iam.IRole
+    # One cdk8s App for every chart the add-ons render into manifests.
+    k8s_app: cdk8s.App
+
+    @property
+    def node_selector(self) -> Mapping[str, str]:
+        return system_node_selector(self.config)
+
+
+@dataclass(frozen=True)
+class InstalledMonitoring:
+    """A monitoring add-on in the cluster: what the add-ons after it wait for, its role, and its other parts
+    by name (what the stack or the app wires further)."""
+
+    release: IConstruct
+    role: PodIdentityRole | None = None
+    parts: Mapping[str, IConstruct] = field(default_factory=dict)
+
+
+class MonitoringAddOn(AddOn, Protocol):
+    """A release, chart or EKS add-on the Monitoring stack installs, after the monitoring add-ons it `needs`."""
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """The names of the monitoring add-ons that must be installed first (their results are in `installed`)."""
+        ...
+
+    def install(
+        self, scope: Construct, *, context: MonitoringContext, installed: Mapping[str, InstalledMonitoring]
+    ) -> InstalledMonitoring: ...
 
 
 @dataclass(frozen=True)
@@ -233,3 +287,11 @@ def controller_role(
         service_account=release.service_account,
         description=description,
     )
+
+
+def monitoring_release(
+    scope: Construct, id_: str, *, context: MonitoringContext, release: HelmRelease, values: dict[str, Any]
+) -> eks.HelmChart:
+    """A monitoring chart in the Monitoring stack. The monitoring namespace is that stack's own manifest (with its
+    labels, addons/monitoring_namespace.py): the chart must not create it."""
+    return helm_chart(scope, id_, cluster=context.cluster, release=release, values=values, create_namespace=False)

@@ -30,11 +30,10 @@ from constructs import Construct, IDependable
 
 from addons.base import ClusterContext, InstalledController, system_node_selector
 from addons.pod_identity import PodIdentityRole
+from addons.pods import PodComponent, PodResources, cdk8s_deployment
 from config import AppConfig
 from config.kubernetes import SUPPORTED_VERSIONS
-from findings import nag_acknowledge
-from fit.pods import PodComponent, cdk8s_deployment
-from fit.sizing import PodResources
+from findings import nag_acknowledge, nag_acknowledge_inline_policy
 from k8s_charts.network_policies import metrics_only_from_monitoring
 from k8s_charts.security import restricted_container, restricted_pod
 from names import K8sNames, Mesh, NodeGroups, Ports
@@ -348,7 +347,6 @@ class ClusterAutoscaler:
     def pods(self, *, config: AppConfig, values: Mapping[str, Any]) -> tuple[PodComponent, ...]:
         return (
             cdk8s_deployment(
-                config,
                 name=NAME,
                 namespace=NAMESPACE,
                 source=chart_name(config),
@@ -380,6 +378,7 @@ class ClusterAutoscaler:
                     continue
                 kind = "*" if resource == "*" else ("nodegroup" if ":nodegroup/" in resource else "autoScalingGroup")
                 nag_acknowledge(role.role, f"AwsSolutions-IAM5[Resource::{resource}]", WILDCARD_REASONS[kind])
+        nag_acknowledge_inline_policy(role.role, "Cluster Autoscaler's node-group reads and resizes of this cluster")
         manifest = context.cluster.add_cdk8s_chart(
             "ClusterAutoscaler",
             ClusterAutoscalerChart(

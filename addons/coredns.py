@@ -6,9 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from addons.base import EksAddOn
+from addons.pods import PodComponent, PodResources, Toleration, component
 from config import AppConfig
-from fit.pods import PodComponent, Toleration, component
-from fit.sizing import PodResources
 from names import K8sNames
 
 NAME = "coredns"
@@ -28,7 +27,6 @@ def configuration(node_selector: Mapping[str, str]) -> dict[str, Any]:
 def pods(config: AppConfig, values: Mapping[str, Any]) -> tuple[PodComponent, ...]:
     return (
         component(
-            config,
             name=NAME,
             namespace=K8sNames.KUBE_SYSTEM_NAMESPACE,
             kind="Deployment",

@@ -6,9 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from addons.base import AddOnRole, EksAddOn
+from addons.pods import PodComponent, PodResources, component, daemonset
 from config import AppConfig
-from fit.pods import PodComponent, component, daemonset
-from fit.sizing import PodResources
 from names import K8sNames
 
 NAME = "aws-ebs-csi-driver"
@@ -40,7 +39,6 @@ def configuration(node_selector: Mapping[str, str]) -> dict[str, Any]:
 def pods(config: AppConfig, values: Mapping[str, Any]) -> tuple[PodComponent, ...]:
     return (
         component(
-            config,
             name="ebs-csi-controller",
             namespace=K8sNames.KUBE_SYSTEM_NAMESPACE,
             kind="Deployment",

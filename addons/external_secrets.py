@@ -16,9 +16,8 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct, IDependable
 
 from addons.base import ClusterContext, InstalledController, controller_role, helm_release, system_node_selector
+from addons.pods import PodComponent, PodResources, component
 from config import AppConfig
-from fit.pods import PodComponent, component
-from fit.sizing import PodResources
 from k8s_charts.helm import HelmRelease
 
 SERVICE_ACCOUNT = "external-secrets"
@@ -99,7 +98,6 @@ class ExternalSecrets:
     def pods(self, *, config: AppConfig, values: Mapping[str, Any]) -> tuple[PodComponent, ...]:
         return tuple(
             component(
-                config,
                 name=name,
                 namespace=RELEASE.namespace,
                 kind="Deployment",

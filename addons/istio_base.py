@@ -10,8 +10,8 @@ from constructs import Construct, IDependable
 
 from addons.base import ClusterContext, InstalledController, helm_release
 from addons.istio_release import NAMESPACE, mesh_enabled
+from addons.pods import PodComponent
 from config import AppConfig
-from fit.pods import PodComponent
 from k8s_charts.helm import HelmRelease
 
 RELEASE = HelmRelease(

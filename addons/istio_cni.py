@@ -16,9 +16,8 @@ from constructs import Construct, IDependable
 
 from addons.base import ClusterContext, InstalledController, helm_release
 from addons.istio_release import NAMESPACE, mesh_enabled
+from addons.pods import PodComponent, PodResources, Toleration, component
 from config import AppConfig
-from fit.pods import PodComponent, Toleration, component
-from fit.sizing import PodResources
 from k8s_charts.helm import HelmRelease
 from names import Mesh
 
@@ -62,7 +61,6 @@ class IstioCni:
         return (
             dataclasses.replace(
                 component(
-                    config,
                     name=Mesh.ISTIO_CNI,
                     namespace=RELEASE.namespace,
                     kind="DaemonSet",

@@ -21,9 +21,8 @@ from constructs import Construct, IDependable
 
 from addons.base import ClusterContext, InstalledController, helm_release, system_node_selector
 from addons.istio_release import NAMESPACE, STARTUP_TAINT_TOLERATION, mesh_enabled
+from addons.pods import PodComponent, PodResources, component
 from config import AppConfig
-from fit.pods import PodComponent, component
-from fit.sizing import PodResources
 from k8s_charts.helm import HelmRelease
 from names import Mesh
 
@@ -68,7 +67,6 @@ class Istiod:
     def pods(self, *, config: AppConfig, values: Mapping[str, Any]) -> tuple[PodComponent, ...]:
         return (
             component(
-                config,
                 name=Mesh.ISTIOD,
                 namespace=RELEASE.namespace,
                 kind="Deployment",

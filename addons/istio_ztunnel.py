@@ -19,9 +19,8 @@ from constructs import Construct, IDependable
 from addons.base import ClusterContext, InstalledController, helm_release
 from addons.istio_cni import CHART_NODE_SELECTOR, CHART_TOLERATIONS
 from addons.istio_release import NAMESPACE, mesh_enabled
+from addons.pods import PodComponent, PodResources, component
 from config import AppConfig
-from fit.pods import PodComponent, component
-from fit.sizing import PodResources
 from k8s_charts.helm import HelmRelease
 from names import Mesh
 
@@ -55,7 +54,6 @@ class Ztunnel:
         return (
             dataclasses.replace(
                 component(
-                    config,
                     name=Mesh.ZTUNNEL,
                     namespace=RELEASE.namespace,
                     kind="DaemonSet",

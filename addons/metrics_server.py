@@ -8,9 +8,8 @@ from typing import Any
 from constructs import Construct, IDependable
 
 from addons.base import ClusterContext, InstalledController, helm_release, system_node_selector
+from addons.pods import PodComponent, PodResources, component
 from config import AppConfig
-from fit.pods import PodComponent, component
-from fit.sizing import PodResources
 from k8s_charts.helm import HelmRelease
 from names import K8sNames
 
@@ -49,7 +48,6 @@ class MetricsServer:
     def pods(self, *, config: AppConfig, values: Mapping[str, Any]) -> tuple[PodComponent, ...]:
         return (
             component(
-                config,
                 name=RELEASE.release,
                 namespace=RELEASE.namespace,
                 kind="Deployment",

@@ -13,9 +13,8 @@ from constructs import Construct, IConstruct
 
 from addons.base import ClusterContext
 from addons.pod_identity import PodIdentityRole
+from addons.pods import PodComponent, PodResources, daemonset
 from config import AppConfig
-from fit.pods import PodComponent, daemonset
-from fit.sizing import PodResources
 from names import K8sNames
 
 NAME = "eks-pod-identity-agent"

@@ -1,4 +1,12 @@
-"""Every cluster add-on, in the order the EKS stack creates them (the order its templates list them in)."""
+"""Every cluster add-on, by who installs it, each tuple in install order (the order the templates list them in).
+
+- MANAGED: `AWS::EKS::Addon`s of the EKS stack (stacks/constructs/eks_addons.py loops over them);
+- CONTROLLERS: Helm releases and cdk8s charts of the EKS stack (stacks/constructs/eks_controllers.py);
+- MONITORING: what the Monitoring stack installs (stacks/constructs/cluster_monitoring.py), each after the
+  ones it `needs`.
+INVENTORY lists every one of them once, in the order the pod inventory (fit/inventory.py, `make capacity`)
+prints their pods; tests/test_addons.py checks that no registered add-on is missing from it.
+"""
 
 from __future__ import annotations
 
@@ -12,17 +20,22 @@ from addons import (
     coredns,
     ebs_csi_driver,
     efs_csi_driver,
+    exporters,
     external_secrets,
+    grafana,
     istio_base,
     istio_cni,
     istio_istiod,
     istio_ztunnel,
     kube_proxy,
     metrics_server,
+    monitoring_namespace,
     pod_identity_agent,
+    prometheus,
+    prometheus_adapter,
     vpc_cni,
 )
-from addons.base import AddOn, ControllerAddOn, ManagedAddOn
+from addons.base import AddOn, ControllerAddOn, ManagedAddOn, MonitoringAddOn
 from config import AppConfig
 
 MANAGED: tuple[ManagedAddOn, ...] = (
@@ -43,10 +56,28 @@ CONTROLLERS: tuple[ControllerAddOn, ...] = (
 # installs them between the node groups and the add-ons that need schedulable nodes (stacks/constructs/eks_mesh.py).
 MESH: tuple[ControllerAddOn, ...] = (istio_base.ADDON, istio_istiod.ADDON, istio_cni.ADDON, istio_ztunnel.ADDON)
 EKS_STACK: tuple[AddOn, ...] = (*MANAGED, *MESH, *CONTROLLERS)
-# The Monitoring stack installs the CloudWatch add-on (it waits for that stack's log groups).
-MONITORING: tuple[AddOn, ...] = (cloudwatch_observability.ADDON,)
-# Every add-on's pods, in the inventory's order.
-INVENTORY: tuple[AddOn, ...] = (*MANAGED, *MONITORING, *CONTROLLERS, *MESH)
+# The CloudWatch add-on is the Monitoring stack's: it waits for that stack's log groups.
+MONITORING: tuple[MonitoringAddOn, ...] = (
+    monitoring_namespace.ADDON,
+    prometheus.ADDON,
+    prometheus_adapter.ADDON,
+    grafana.ADDON,
+    exporters.ADDON,
+    cloudwatch_observability.ADDON,
+)
+# The inventory groups the pods by kind (EKS add-ons' Deployments, Helm releases, our cdk8s charts, the
+# application, every DaemonSet at the end), in this order within each kind.
+INVENTORY: tuple[AddOn, ...] = (
+    *MANAGED,
+    cloudwatch_observability.ADDON,
+    *CONTROLLERS,
+    monitoring_namespace.ADDON,
+    prometheus.ADDON,
+    prometheus_adapter.ADDON,
+    grafana.ADDON,
+    exporters.ADDON,
+    *MESH,
+)
 
 A = TypeVar("A", bound=AddOn)
 

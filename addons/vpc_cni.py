@@ -6,9 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from addons.base import AddOnRole, EksAddOn
+from addons.pods import PodComponent, PodResources, daemonset
 from config import AppConfig
-from fit.pods import PodComponent, daemonset
-from fit.sizing import PodResources
 from names import K8sNames
 
 NAME = "vpc-cni"

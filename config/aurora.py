@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from config.errors import Loc, Problem
 
-# Aurora PostgreSQL 15 minors still offered for new clusters (15.4 and older are retired; DESIGN.md).
+# Aurora PostgreSQL 15 minors still offered for new clusters (15.4 and older are retired: README, deviations).
 # Kept to the ones the pinned aws-cdk-lib names (it has no VER_15_16), newest last.
 SUPPORTED_ENGINE_VERSIONS = ("15.10", "15.12", "15.13", "15.14", "15.15", "15.17")
 

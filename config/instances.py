@@ -16,7 +16,7 @@ class InstanceShape:
 
     @property
     def max_pods(self) -> int:
-        # The ENI formula EKS uses without prefix delegation (DESIGN.md, capacity facts).
+        # The ENI formula EKS uses without prefix delegation (README, capacity).
         return self.enis * (self.ipv4_per_eni - 1) + 2
 
 

@@ -195,7 +195,9 @@ def _type_name(tp: Any) -> str:
         return "a mapping"
     if _is_model(tp):
         return "a mapping with " + ", ".join(_keys(tp))
-    return {str: "a string", int: "an integer", bool: "true or false", type(None): "null"}.get(tp, str(tp))
+    return {str: "a string", int: "an integer", float: "a number", bool: "true or false", type(None): "null"}.get(
+        tp, str(tp)
+    )
 
 
 # --- pydantic's errors as this project's lines ----------------------------------------------------
@@ -227,6 +229,7 @@ def _problem(error: Any, positions: Positions) -> Problem:
     expected = {
         "string_type": "a string",
         "int_type": "an integer",
+        "float_type": "a number",
         "bool_type": "true or false",
         "tuple_type": "a list",
         "dict_type": "a mapping",

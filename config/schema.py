@@ -16,6 +16,7 @@ from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
 from config.base import LOG_RETENTION_DAYS, Matches, Section, check
+from config.cost import CostConfig, CostUsageConfig
 from config.data import CacheConfig, DatabaseConfig, EfsConfig
 from config.edge import EdgeConfig, WafConfig
 from config.eks import SPOT_APP_NODE_GROUP, EksConfig, NodeGroupConfig, SpotNodeGroupConfig, Taint
@@ -51,6 +52,7 @@ class AppConfig(Section):
     tags: dict[str, str] = Field(default_factory=dict, description="Tags on every resource.")
     efs: EfsConfig = Field(default_factory=EfsConfig, description="The app tier's optional EFS file system.")
     mesh: MeshConfig = Field(default_factory=MeshConfig, description="Istio ambient service mesh.")
+    cost: CostConfig = Field(default_factory=CostConfig, description="Usage assumptions of `make cost`.")
 
     @check("region", "network.availability_zones")
     def _zones_in_region(self) -> Iterator[Problem]:
@@ -142,6 +144,8 @@ __all__ = [
     "BackupRuleConfig",
     "CacheConfig",
     "CicdConfig",
+    "CostConfig",
+    "CostUsageConfig",
     "DatabaseConfig",
     "EdgeConfig",
     "EfsConfig",

@@ -19,12 +19,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from addons.pods import PodComponent
 from config import AppConfig, ConfigError
 from config.eks import SPOT_APP_NODE_GROUP
 from config.instances import INSTANCE_SHAPES, InstanceShape
 from config.schema import NodeGroupConfig
 from fit.inventory import pod_inventory
-from fit.pods import PodComponent, accepts
+from fit.placement import accepts
 
 KERNEL_SHARE = 0.07  # of nominal memory, not in the kubelet's capacity
 EVICTION_HARD_MIB = 100

@@ -8,9 +8,9 @@ Rules (README, "Cross-layer checks"):
   ALB subnets -> the node security group admits it from the ALB -> the ALB health-check path is a probe
   path the container serves on that port;
 - metrics: every static scrape target is a Service port whose pods expose it and admit the monitoring
-  namespace; every `prometheus.io/port` annotation names a container port (a warning when it does not:
-  the design's frontend annotation, kept as the design wrote it); every HPA Pods metric has an adapter
-  rule whose series comes from a scrape job;
+  namespace; every `prometheus.io/port` annotation names a container port (the design's frontend
+  annotation named none and is left out: README, deviations); every HPA Pods metric has an adapter rule
+  whose series comes from a scrape job;
 - data: every Secret/ConfigMap key a pod reads is one the platform publishes, the database secret keys
   are ones the RDS-attached secret holds, the Redis client's scheme matches the published TLS flag; every
   PodDisruptionBudget leaves a pod evictable at the minimum replica count;
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from fit.layers import (
+from fit.manifests import (
     Finding,
     Layers,
     container_ports,
@@ -176,8 +176,6 @@ def metrics_rule(layers_: Layers) -> list[Finding]:
                     subject,
                     f"no container port {port} ({sorted(exposed)}): the kubernetes-pods job scrapes nothing there",
                     "a port the pod exposes, or no scrape annotation",
-                    # The design annotates the frontend (nginx, no metrics endpoint) with 9090; kept as written.
-                    warning=name_of(workload) == K8sNames.FRONTEND,
                 )
             )
         elif policy_admits(layers_, workload, port, from_monitoring=True) is False:

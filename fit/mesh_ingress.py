@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from addons.pods import PodComponent, Toleration
 from config import AppConfig
 from fit.capacity import GroupCapacity, capacity
 from fit.inventory import pod_inventory
-from fit.pods import PodComponent, Toleration
 from names import NodeGroups
 
 # USD per hour, on-demand Linux, ap-northeast-1 (skypilot-org/skypilot-catalog catalogs/v8/aws/vms.csv, read

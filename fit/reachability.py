@@ -266,7 +266,7 @@ def mismatches(all_edges: Sequence[Edge]) -> list[Edge]:
 
 def peers(*, alb_cidrs: Sequence[str], prometheus_meshed: bool) -> list[Source]:
     """The peers from outside the app namespace: the ALB (its nodes in the public subnets) and Prometheus' server
-    (meshed as a client when the app namespace is, k8s_charts/mesh_monitoring.py)."""
+    (meshed as a client when the app namespace is, addons/istio_monitoring.py)."""
     return [
         Source(name="alb", namespace=None, cidrs=tuple(alb_cidrs)),
         Source(

@@ -1,13 +1,13 @@
 """WebWorkload: one stateless HTTP workload (Deployment + Service + HPA + PDB + ServiceAccount).
 
 Frontend and backend are the same shape with different numbers, so the shape lives here once
-(STYLE.md: a chart composes small constructs). The construct renders the seed's Deployment and
+(a chart composes small constructs). The construct renders the seed's Deployment and
 Service fields plus what a real cluster needs and the seed left out:
 
 - Pod Security Standards "restricted": non-root, no privilege escalation, all capabilities dropped,
   seccomp RuntimeDefault, read-only root with emptyDir volumes for the paths that must be writable;
 - scheduling onto the tainted app node group (toleration + required node affinity);
-- no `replicas` on the Deployment: the HPA owns the count (DESIGN.md), its minimum is the seed's 3;
+- no `replicas` on the Deployment: the HPA owns the count (a Deployment's `replicas` would fight it), its minimum is the seed's 3;
 - a PodDisruptionBudget, so node drains and cluster-autoscaler scale-downs keep the service up;
 - topology spread over zones and capacity types (on-demand app-nodes / Spot app-nodes-spot), so one
   Spot reclaim or one zone takes only part of the replicas (see `spread_constraints`);

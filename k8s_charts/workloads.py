@@ -42,7 +42,8 @@ ALB_LOG_PREFIX = "alb"
 ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 ALB = "alb.ingress.kubernetes.io"
 
-# The seed annotates both pod templates for Prometheus on 9090 (the backend's metrics port).
+# The seed annotates both pod templates for Prometheus on 9090, the backend's metrics port. Only the backend
+# keeps them: the frontend's nginx serves no metrics (README, deviations), and its scrape would fail forever.
 PROMETHEUS_ANNOTATIONS = {"prometheus.io/scrape": "true", "prometheus.io/port": str(Ports.BACKEND_METRICS)}
 
 # checkov findings these workloads keep on purpose, with the reason, on the Deployment itself.
@@ -255,7 +256,8 @@ class WorkloadsChart(cdk8s.Chart):
             # uid 1001 with every capability dropped may not bind port 80 unless the pod's network
             # namespace makes it unprivileged (a "safe" sysctl, allowed by PSS restricted).
             sysctls={"net.ipv4.ip_unprivileged_port_start": str(Ports.FRONTEND_HTTP)},
-            pod_annotations=PROMETHEUS_ANNOTATIONS,
+            # No scrape annotations: nothing in the pod serves metrics. The ALB and CloudFront alarms and
+            # kube-state-metrics (restarts, readiness) watch it instead.
             ingress_rules=self._mesh_rules(K8sNames.FRONTEND),
             # The seed's ALB health check is /health (the backend's); nginx serves the SPA at /.
             service_annotations={f"{ALB}/healthcheck-path": HealthPaths.FRONTEND_READINESS},

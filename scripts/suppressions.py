@@ -1,6 +1,7 @@
-"""Every acknowledged finding in a synthesized assembly, with its reason: what a reviewer signs off on.
+"""Every acknowledged finding in a synthesized assembly, with its reason, by pack: what a reviewer signs off on.
 
-- cdk-nag / built-in validation acknowledgements (construct metadata `aws:cdk:acknowledged-rules`);
+- cdk-nag (AwsSolutions, NIST 800-53 R5) and built-in validation acknowledgements (construct metadata
+  `aws:cdk:acknowledged-rules`);
 - checkov suppressions on CloudFormation resources (`Metadata.checkov.skip`);
 - checkov suppressions on applied Kubernetes objects (`checkov.io/skipN` annotations).
 
@@ -41,28 +42,43 @@ def collect(assembly: Path) -> list[tuple[str, str, str, str]]:
     return sorted(rows)
 
 
+def pack_of(rule: str) -> str:
+    """The check set a rule belongs to: a cdk-nag pack (the rule's prefix), the built-in validation, checkov."""
+    if rule.startswith("checkov "):
+        return "checkov"
+    if rule.startswith("CloudFormation"):
+        return "built-in validation"
+    if rule.startswith("@"):
+        return "construct annotation"
+    # cdk-nag rule ids are <pack>-<rule>[<finding>]: AwsSolutions-IAM4[...], NIST.800.53.R5-LambdaDLQ.
+    return f"cdk-nag {rule.split('-', 1)[0]}"
+
+
+def by_pack(rows: list[tuple[str, str, str, str]]) -> dict[str, list[tuple[str, str, str, str]]]:
+    """The rows grouped by `pack_of` their rule, packs in name order."""
+    packs: dict[str, list[tuple[str, str, str, str]]] = {}
+    for row in rows:
+        packs.setdefault(pack_of(row[2]), []).append(row)
+    return dict(sorted(packs.items()))
+
+
+def render(rows: list[tuple[str, str, str, str]]) -> str:
+    packs = by_pack(rows)
+    lines = []
+    for pack, pack_rows in packs.items():
+        lines.append(f"== {pack}: {len(pack_rows)} acknowledged")
+        lines.extend(f"{stack}  {where}  {rule}\n    {reason}" for stack, where, rule, reason in pack_rows)
+        lines.append("")
+    summary = ", ".join(f"{len(pack_rows)} {pack}" for pack, pack_rows in packs.items())
+    lines.append(f"{summary} acknowledgements, each with its reason")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--assembly", type=Path, default=Path("cdk.out"))
     args = parser.parse_args()
-    rows = collect(args.assembly)
-    for stack, where, rule, reason in rows:
-        print(f"{stack}  {where}  {rule}\n    {reason}")
-    by_kind = {"cdk-nag": 0, "built-in validation": 0, "checkov": 0}
-    for _, _, rule, _ in rows:
-        kind = (
-            "checkov"
-            if rule.startswith("checkov")
-            else "built-in validation"
-            if rule.startswith("CloudFormation")
-            else "cdk-nag"
-        )
-        by_kind[kind] += 1
-    print(
-        "\n"
-        + ", ".join(f"{count} {kind}" for kind, count in by_kind.items())
-        + " acknowledgements, each with its reason"
-    )
+    print(render(collect(args.assembly)))
 
 
 if __name__ == "__main__":

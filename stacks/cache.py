@@ -1,7 +1,7 @@
 """CacheStack: the seed's ElastiCache replication group (Redis 7, two nodes, Multi-AZ), its parameter
 and subnet groups, KMS key, generated AUTH token and slow-log group.
 
-Deviation from the seed (DESIGN.md): the parameter group family `redis7.x` does not exist; it is
+Deviation from the seed (README, deviations): the parameter group family `redis7.x` does not exist; it is
 `redis7` (derived from the configured engine and version, so valkey stays selectable).
 """
 
@@ -24,6 +24,8 @@ from stacks.network import NetworkStack
 # ElastiCache AUTH tokens: 16-128 printable characters without @, " or /. Letters and digits only,
 # so the token also survives shells, URLs and environment variables unquoted.
 AUTH_TOKEN_LENGTH = 64
+# cdk-nag's NIST 800-53 R5 ElastiCacheRedisClusterAutomaticBackup asks for at least this many days of snapshots.
+NIST_SNAPSHOT_RETENTION_DAYS = 15
 
 
 class CacheStack(TechLibStack):
@@ -64,13 +66,13 @@ class CacheStack(TechLibStack):
             ),
             removal_policy=removal.dependents,
         )
-        nag_acknowledge(
-            self.auth_token_secret,
-            "AwsSolutions-SMG4",
+        no_rotation = (
             "An ElastiCache AUTH token changes only through ModifyReplicationGroup (AuthTokenUpdateStrategy ROTATE/SET); "
             "a Secrets Manager rotation would leave the replication group's AuthToken drifting from the template. "
-            "Rotate by replacing the secret value and redeploying.",
+            "Rotate by replacing the secret value and redeploying."
         )
+        nag_acknowledge(self.auth_token_secret, "AwsSolutions-SMG4", no_rotation)
+        nag_acknowledge(self.auth_token_secret, "NIST.800.53.R5-SecretsManagerRotationEnabled", no_rotation)
 
         self.slow_log_group = data_key.log_group(
             "SlowLogGroup", name="slow-log", retention_days=cache.log_retention_days
@@ -146,6 +148,15 @@ class CacheStack(TechLibStack):
             "The design document fixes Redis's default port 6379 (apps and the exporter use it); the group is private "
             "and its security group admits only the EKS nodes.",
         )
+        if cache.snapshot_retention_days < NIST_SNAPSHOT_RETENTION_DAYS:
+            nag_acknowledge(
+                self.replication_group,
+                "NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup",
+                f"Daily snapshots are kept {cache.snapshot_retention_days} day(s) by configuration "
+                "(cache.snapshot_retention_days; the design document fixes 3 for prod): Redis is the application's "
+                f"cache (maxmemory-policy {cache.maxmemory_policy}); the data of record is Aurora's, which AWS Backup "
+                "protects.",
+            )
         if not cache.automatic_failover:
             nag_acknowledge(
                 self.replication_group,

@@ -25,7 +25,7 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from config import AppConfig
-from findings import checkov_skip, nag_acknowledge
+from findings import checkov_skip, nag_acknowledge, nag_acknowledge_inline_policy
 from names import Regions
 from stacks.base import TechLibStack
 
@@ -104,6 +104,8 @@ class GithubOidcAccess(Construct):
                 resources=[self._bootstrap_role_arn("lookup", region) for region in regions],
             )
         )
+        nag_acknowledge_inline_policy(self.deploy_role, "Assuming the CDK bootstrap deploy roles only")
+        nag_acknowledge_inline_policy(self.diff_role, "Assuming the CDK bootstrap lookup roles only")
         self.image_push_role = iam.Role(
             self,
             "ImagePushRole",
@@ -220,6 +222,7 @@ class CicdStack(TechLibStack):
             "AwsSolutions-IAM5[Resource::*]",
             "ecr:GetAuthorizationToken has no resource-level permissions; the push actions are limited to the two repositories.",
         )
+        nag_acknowledge_inline_policy(self.github.image_push_role, "Pushing to the two image repositories")
 
         outputs = {
             "DeployRoleArn": (self.github.deploy_role.role_arn, "GitHub environment variable AWS_DEPLOY_ROLE_ARN"),

@@ -35,6 +35,13 @@ _RETENTION_BY_DAYS: dict[int, logs.RetentionDays] = {
 }
 
 
+# Access-log buckets are versioned (NIST 800-53 R5 S3BucketVersioningEnabled, checkov CKV_AWS_21): a log object
+# deleted or overwritten before its lifecycle expiry stays recoverable this long. Expiry itself only makes the
+# current version noncurrent, so this is also how long an expired log outlives its expiry; S3 then removes the
+# remaining delete marker as part of the same expiration rule.
+LOG_NONCURRENT_VERSION_DAYS = 7
+
+
 def log_retention(days: int) -> logs.RetentionDays:
     """The RetentionDays member for a number of days the config has already validated."""
     return _RETENTION_BY_DAYS[days]

@@ -1,7 +1,7 @@
 """DatabaseStack: the seed's Aurora PostgreSQL cluster (writer + reader), its parameter group,
 KMS key, generated and rotated credentials, and its PostgreSQL log group.
 
-Deviations from the seed (DESIGN.md): engine 15.4 is retired, so the newest 15.x the pinned
+Deviations from the seed (README, deviations): engine 15.4 is retired, so the newest 15.x the pinned
 aws-cdk-lib offers; the reader is db.r6g.large (db.r6g.medium does not exist for Aurora);
 the password is generated in Secrets Manager and rotated instead of being a template parameter.
 """
@@ -197,11 +197,11 @@ class DatabaseStack(TechLibStack):
     def _add_rotation(self, network: NetworkStack) -> None:
         db = self.config.database
         if db.secret_rotation_days == 0:
-            nag_acknowledge(
-                self.credentials_secret,
-                "AwsSolutions-SMG4",
-                "database.secret_rotation_days is 0 in this environment: rotation is switched off by configuration.",
+            rotation_off = (
+                "database.secret_rotation_days is 0 in this environment: rotation is switched off by configuration."
             )
+            nag_acknowledge(self.credentials_secret, "AwsSolutions-SMG4", rotation_off)
+            nag_acknowledge(self.credentials_secret, "NIST.800.53.R5-SecretsManagerRotationEnabled", rotation_off)
             return
         # Secrets Manager's hosted single-user rotation (a function it deploys through the
         # AWS::SecretsManager transform): no Lambda code of ours, no Serverless Application Repository.
@@ -242,9 +242,22 @@ class DatabaseStack(TechLibStack):
             "The design document fixes PostgreSQL's default port 5432 (apps, exporters and the security group use it); "
             "the cluster is private and its security group admits only the EKS nodes and the rotation function.",
         )
-        if not db.deletion_protection:
+        nag_acknowledge(
+            self.cluster,
+            "NIST.800.53.R5-RDSInBackupPlan",
+            "The Aurora cluster is in the AWS Backup plan of the backup stack (its selection lists the cluster ARN, "
+            "which covers every instance); cdk-nag looks for a backup selection in this stack only.",
+        )
+        if not db.monitoring_interval_seconds:
             nag_acknowledge(
                 self.cluster,
-                "AwsSolutions-RDS10",
-                f"Deletion protection is off by configuration in the {self.config.name} environment (disposable data).",
+                "NIST.800.53.R5-RDSEnhancedMonitoringEnabled",
+                f"database.monitoring_interval_seconds is 0 in the {self.config.name} environment: enhanced monitoring "
+                "(OS metrics) is switched off by configuration; RDS's CloudWatch metrics remain.",
             )
+        if not db.deletion_protection:
+            no_protection = (
+                f"Deletion protection is off by configuration in the {self.config.name} environment (disposable data)."
+            )
+            nag_acknowledge(self.cluster, "AwsSolutions-RDS10", no_protection)
+            nag_acknowledge(self.cluster, "NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled", no_protection)

@@ -1,6 +1,6 @@
 """EksStack: the seed's EKS cluster (eksctl ClusterConfig), node groups, add-ons, controllers and platform objects.
 
-What the stack builds, and why it differs from the seed where it does (DESIGN.md):
+What the stack builds, and why it differs from the seed where it does (README, deviations):
 - `aws_eks_v2.Cluster` with managed node groups only (no Auto Mode, no default capacity), API-mode
   access entries and no implicit admin for whoever deploys: the configured admin role gets an explicit
   cluster-admin access entry, the kubectl handler its own.
@@ -33,7 +33,7 @@ from addons import efs_csi_driver
 from addons.base import ClusterContext
 from config import AppConfig
 from config.kubernetes import SUPPORTED_VERSIONS, KubernetesVersionInfo
-from findings import checkov_skip, nag_acknowledge
+from findings import nag_acknowledge, nag_acknowledge_inline_policy
 from k8s_charts.mesh_policy import joins_mesh
 from k8s_charts.platform import AppNamespaceChart
 from k8s_charts.storage import EfsStorageClassChart
@@ -139,6 +139,7 @@ class EksStack(TechLibStack):
         )
         # aws_eks_v2 does not grant the cluster role the secrets key; EKS checks it when creating the cluster.
         self.key.grant(cluster_role, "kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant")
+        nag_acknowledge_inline_policy(cluster_role, "The EKS control plane's use of the cluster's secrets key")
 
         self.cluster = eks.Cluster(
             self,
@@ -273,14 +274,17 @@ class EksStack(TechLibStack):
     def _acknowledge_kubectl_handler(self) -> None:
         """cdk-nag and checkov findings on aws-cdk-lib's own kubectl/Helm handler and its provider framework."""
         provider = self.cluster.node.find_child("KubectlProvider")
+        # The handler's and its provider framework's log groups (`/aws/lambda/<function>`, names CloudFormation
+        # generates from the stack name) are encrypted with the cluster's key like the control-plane logs
+        # (NIST 800-53 R5 CloudWatchLogGroupEncrypted, checkov CKV_AWS_158). The key grant names the prefix,
+        # not the functions: the functions depend on the cluster, which depends on the key.
+        allow_log_groups_to_use_key(self.key, log_groups=[f"/aws/lambda/{self.stack_name}-*"], sid="KubectlHandlerLogs")
         for construct in provider.node.find_all():
             if isinstance(construct, logs.CfnLogGroup):
-                checkov_skip(
-                    construct,
-                    "CKV_AWS_158",
-                    "aws-cdk-lib's kubectl handler log group: kubectl/helm output of deploys, which carries "
-                    "no secret (manifests hold ARNs and endpoints only)",
-                )
+                construct.kms_key_id = self.key.key_arn
+        nag_acknowledge_inline_policy(
+            provider, "aws-cdk-lib's kubectl handler and its provider framework (construct-internal roles)"
+        )
         handler_policies = {
             "service-role/AWSLambdaBasicExecutionRole": "CloudWatch Logs for the handler and its provider framework",
             "service-role/AWSLambdaVPCAccessExecutionRole": "ENIs for the handler, which runs in the app subnets to reach the private endpoint",

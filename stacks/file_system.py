@@ -17,6 +17,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from config import AppConfig
+from findings import nag_acknowledge
 from names import Ports
 from stacks.base import TechLibStack
 from stacks.constructs.stateful import DataKey, Removal
@@ -95,5 +96,11 @@ class FileSystemStack(TechLibStack):
                     ),
                 ]
             ),
+        )
+        nag_acknowledge(
+            self.file_system,
+            "NIST.800.53.R5-EFSInBackupPlan",
+            "The file system is in the AWS Backup plan of the backup stack (its selection lists the file system ARN); "
+            "cdk-nag looks for a backup selection in this stack only.",
         )
         cdk.CfnOutput(self, "FileSystemId", value=self.file_system.file_system_id)

@@ -8,14 +8,11 @@ AWS side (MonitoringStack, primary region):
 - the application log groups the CloudWatch agent writes (/aws/eks/tech-lib/backend, .../frontend), with
   retention and encryption.
 
-Cluster side (stacks/constructs/cluster_monitoring.py; Helm releases and cdk8s charts applied through the
-EKS cluster's kubectl provider, from THIS stack to avoid a dependency cycle with the EKS stack):
-- prometheus-community/prometheus with the design's scrape configuration and alert rules, Alertmanager
-  publishing to the topic through SigV4 with its own Pod Identity role;
-- prometheus-adapter (the backend HPA's `http_requests_per_second`), Grafana (ClusterIP only, admin
-  password generated in Secrets Manager and synced by External Secrets);
-- postgres-exporter and redis-exporter;
-- the amazon-cloudwatch-observability add-on with the design's agent configuration and its own role.
+Cluster side (stacks/constructs/cluster_monitoring.py: a loop over the monitoring add-ons of
+addons/registry.py, applied through the EKS cluster's kubectl provider from THIS stack to avoid a
+dependency cycle with the EKS stack): the monitoring namespace, prometheus-community/prometheus with
+Alertmanager publishing to the topic (addons/prometheus.py), prometheus-adapter, Grafana, the Postgres and
+Redis exporters, and the amazon-cloudwatch-observability add-on (one module each in addons/).
 
 The alarms, their thresholds and the deploy-time ALB lookup live in stacks/constructs/alarms.py.
 
@@ -34,8 +31,8 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_rds as rds
 from constructs import Construct
 
+from addons import cloudwatch_observability
 from config import AppConfig
-from k8s_charts import cloudwatch_agent
 from names import K8sNames, Regions
 from stacks.base import TechLibStack
 from stacks.common import allow_log_groups_to_use_key, log_retention
@@ -118,15 +115,10 @@ class MonitoringStack(TechLibStack):
         self.alb_lookup = lookup.resource
         self.load_balancer_dimension = lookup.dimension
         self.log_groups = self._log_groups()
-        cluster = ClusterMonitoring(self, config=config, platform=eks, alarms=self.alarms, log_groups=self.log_groups)
-        self.alertmanager_role = cluster.alertmanager_role
-        self.prometheus = cluster.prometheus
-        self.prometheus_adapter = cluster.prometheus_adapter
-        self.grafana_admin_secret = cluster.grafana_admin_secret
-        self.grafana = cluster.grafana
-        self.exporters = cluster.exporters
-        self.cloudwatch_agent_role = cluster.cloudwatch_agent_role
-        self.cloudwatch_addon = cluster.cloudwatch_addon
+        self.cluster_monitoring = ClusterMonitoring(
+            self, config=config, platform=eks, alarms=self.alarms, log_groups=self.log_groups
+        )
+        self.exporters = self.cluster_monitoring.exporters
 
     # -- log groups --
 
@@ -147,7 +139,7 @@ class MonitoringStack(TechLibStack):
         removal = cdk.RemovalPolicy.RETAIN if self.config.is_production else cdk.RemovalPolicy.DESTROY
         return {
             app: self._encrypted_log_group(
-                f"{app.capitalize()}LogGroup", cloudwatch_agent.app_log_group(self.prefix, app), removal
+                f"{app.capitalize()}LogGroup", cloudwatch_observability.app_log_group(self.prefix, app), removal
             )
             for app in (K8sNames.BACKEND, K8sNames.FRONTEND)
         }
@@ -155,7 +147,10 @@ class MonitoringStack(TechLibStack):
     def _allow_log_groups_to_use_key(self) -> None:
         allow_log_groups_to_use_key(
             self.key,
-            log_groups=[cloudwatch_agent.app_log_group(self.prefix, "*"), LOOKUP_LOG_GROUP.format(prefix=self.prefix)],
+            log_groups=[
+                cloudwatch_observability.app_log_group(self.prefix, "*"),
+                LOOKUP_LOG_GROUP.format(prefix=self.prefix),
+            ],
             sid="AllowMonitoringLogGroups",
         )
 

@@ -18,6 +18,7 @@ from constructs import Construct
 
 from config import AppConfig
 from config.schema import NetworkConfig
+from findings import nag_acknowledge, nag_acknowledge_inline_policy
 from names import Ports
 from stacks.base import TechLibStack
 from stacks.common import allow_log_groups_to_use_key, log_retention
@@ -88,7 +89,13 @@ class NetworkStack(TechLibStack):
             availability_zones=list(network.availability_zones),
             nat_gateways=network.nat_gateways,
             subnet_configuration=[
-                ec2.SubnetConfiguration(name=name, subnet_type=subnet_type)
+                # Nothing launched in the public subnets needs an automatic public IP: the ALB and the NAT
+                # gateways get their own addresses (NIST 800-53 R5 VPCSubnetAutoAssignPublicIpDisabled).
+                ec2.SubnetConfiguration(
+                    name=name,
+                    subnet_type=subnet_type,
+                    map_public_ip_on_launch=False if subnet_type == ec2.SubnetType.PUBLIC else None,
+                )
                 for name, (_, subnet_type) in SUBNET_GROUPS.items()
             ],
             enable_dns_hostnames=True,
@@ -107,6 +114,12 @@ class NetworkStack(TechLibStack):
         # Subnet discovery tags for the AWS Load Balancer Controller.
         for subnet in self.vpc.public_subnets:
             cdk.Tags.of(subnet).add("kubernetes.io/role/elb", "1")
+            nag_acknowledge(
+                subnet,
+                "NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW",
+                "A public subnet: its default route to the internet gateway is what lets the internet-facing ALB "
+                "and the NAT gateways, the only things placed here, reach and be reached from the internet.",
+            )
         for subnet in self.vpc.private_subnets:
             cdk.Tags.of(subnet).add("kubernetes.io/role/internal-elb", "1")
 
@@ -149,11 +162,12 @@ class NetworkStack(TechLibStack):
             encryption_key=self.flow_log_key,
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
-        self.vpc.add_flow_log(
+        flow_log = self.vpc.add_flow_log(
             "FlowLog",
             destination=ec2.FlowLogDestination.to_cloud_watch_logs(self.flow_log_group),
             traffic_type=ec2.FlowLogTrafficType.ALL,
         )
+        nag_acknowledge_inline_policy(flow_log, "aws-cdk-lib's flow-log delivery role: writing to this one log group")
 
     def _add_security_groups(self) -> None:
         prefix = self.config.resource_prefix
@@ -216,6 +230,17 @@ class NetworkStack(TechLibStack):
         # What the seed leaves out and a cluster needs: pod-to-pod/DNS between nodes, kubelet and webhooks from the control plane.
         self.node_security_group.add_ingress_rule(
             self.node_security_group, ec2.Port.all_traffic(), "Node to node (pods, CoreDNS)"
+        )
+        (node_to_node,) = (
+            rule
+            for rule in self.node_security_group.node.children
+            if isinstance(rule, ec2.CfnSecurityGroupIngress) and rule.ip_protocol == "-1"
+        )
+        nag_acknowledge(
+            node_to_node,
+            "NIST.800.53.R5-EC2RestrictedCommonPorts",
+            "The one all-ports rule admits the node group itself only, no address range: with the VPC CNI, pods "
+            "take node addresses and talk to each other on any port they listen on; every other rule names a port.",
         )
         self.node_security_group.add_ingress_rule(
             self.cluster_security_group, ec2.Port.tcp(Ports.HTTPS), "Webhooks and kubelet from the control plane"

@@ -1,6 +1,6 @@
 """aws-cdk-lib's own CloudFormation validation plugin (through jsii), run in its own process.
 
-`app.new_app()` switches the plugin off and runs the same engine natively (scripts/cfn_validate.py);
+`entrypoint.new_app()` switches the plugin off and runs the same engine natively (scripts/cfn_validate.py);
 tests/test_validators.py proves the two agree. The plugin's side is the slow part (a jsii kernel, the
 plugin's engine, two probe apps), so the session starts this module beside its own synthesis, like the
 other validators, and the tests only compare:

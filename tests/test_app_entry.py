@@ -1,4 +1,4 @@
-"""app.py chooses the configuration from the context before aws-cdk-lib is imported (a configuration
+"""app.py (through entrypoint.py) chooses the configuration from the context before aws-cdk-lib is imported (a configuration
 mistake is then reported in about a second): the context it reads must be the one cdk.App reads."""
 
 from __future__ import annotations
@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
-import app as techlib_app
+import entrypoint
+
+# Every test runs the app (or the CDK CLI) in a process of its own.
+pytestmark = pytest.mark.validators
 
 ROOT = Path(__file__).resolve().parent.parent
 CDK = ROOT / "node_modules" / ".bin" / "cdk"
@@ -21,8 +24,8 @@ CDK = ROOT / "node_modules" / ".bin" / "cdk"
 def _env(**env: str) -> dict[str, str]:
     """A fresh process's environment: jsii's Node process copies it once, when it starts, so the context
     variables are tested in a new interpreter, never by changing this one's."""
-    full = {**os.environ, "PYTHONPATH": str(ROOT), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", **env}
-    for name in (techlib_app.CONTEXT_ENV, techlib_app.CONTEXT_OVERFLOW_ENV):
+    full = {**os.environ, "PYTHONPATH": str(ROOT), **env}
+    for name in (entrypoint.CONTEXT_ENV, entrypoint.CONTEXT_OVERFLOW_ENV):
         if name not in env:
             full.pop(name, None)
     return full
@@ -46,7 +49,7 @@ def _run(script: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]
 PROBE = """
 import json, os
 import aws_cdk as cdk
-import app
+import entrypoint as app
 props = {"env": "prod", "imageTag": "r0", "filler": "props", "fromProps": True}
 keys = ("env", "imageTag", "fromProps", "fromVariable")
 results = {}
@@ -103,7 +106,7 @@ def test_a_configuration_error_exits_before_aws_cdk_lib_is_imported(tmp_path: Pa
             print(exited.code, sorted(m for m in ("aws_cdk", "cdk_nag", "jsii", "stacks") if m in sys.modules))
         """,
         tmp_path,
-        **{techlib_app.CONTEXT_ENV: json.dumps({"env": "staging"})},
+        **{entrypoint.CONTEXT_ENV: json.dumps({"env": "staging"})},
     )
     assert result.stdout.strip() == "2 []", result.stderr
     assert result.stderr.strip() == "configuration error: env: unknown environment 'staging' (allowed: dev, prod)"

@@ -21,19 +21,13 @@ ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
 BUCKETS = ["static_assets_bucket", "log_bucket"]
 
 
-def _synth(request: pytest.FixtureRequest, env: str) -> Synthesized:
-    synth: Synthesized = request.getfixturevalue(env)
-    return synth
-
-
-def _cdn(request: pytest.FixtureRequest, env: str) -> Template:
-    synth = _synth(request, env)
+def _cdn(synth: Synthesized) -> Template:
     return synth.template(synth.built.cdn)
 
 
-def _bucket_id(request: pytest.FixtureRequest, env: str, bucket: str) -> str:
+def _bucket_id(synth: Synthesized, bucket: str) -> str:
     """The logical ID of a bucket the CdnStack exposes (static_assets_bucket or log_bucket)."""
-    stack = _synth(request, env).built.cdn
+    stack = synth.built.cdn
     resource = getattr(stack, bucket).node.default_child
     assert isinstance(resource, cdk.CfnElement)
     return stack.get_logical_id(resource)
@@ -71,8 +65,8 @@ def _stack_output(synth: Synthesized, reference: dict[str, Any]) -> tuple[str, d
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_distribution_general_settings(env: str, request: pytest.FixtureRequest) -> None:
-    config = _config(_cdn(request, env))
+def test_distribution_general_settings(env: str, synthesized: Synthesized) -> None:
+    config = _config(_cdn(synthesized))
     assert config["Enabled"] is True
     assert config["Comment"] == "Tech Library Management System CDN"
     assert config["DefaultRootObject"] == "index.html"
@@ -80,8 +74,8 @@ def test_distribution_general_settings(env: str, request: pytest.FixtureRequest)
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_distribution_speaks_http2_and_http3(env: str, request: pytest.FixtureRequest) -> None:
-    assert _config(_cdn(request, env))["HttpVersion"] == "http2and3"
+def test_distribution_speaks_http2_and_http3(env: str, synthesized: Synthesized) -> None:
+    assert _config(_cdn(synthesized))["HttpVersion"] == "http2and3"
 
 
 def test_prod_alb_origin_is_the_origin_name_over_https_only_tls12(prod: Synthesized) -> None:
@@ -102,9 +96,9 @@ def test_dev_alb_origin_is_the_alb_hostname_over_http(dev: Synthesized) -> None:
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_alb_hostname_comes_from_the_ingress_status(env: str, request: pytest.FixtureRequest) -> None:
+def test_alb_hostname_comes_from_the_ingress_status(env: str, synthesized: Synthesized) -> None:
     """dev: the origin itself; prod: the CNAME behind origin.<domain>. Either way the Workloads stack's read-back."""
-    synth = _synth(request, env)
+    synth = synthesized
     template = synth.template(synth.built.cdn)
     if env == "dev":
         reference = _origin(template, "ALBOrigin")["DomainName"]
@@ -129,11 +123,11 @@ def test_alb_hostname_comes_from_the_ingress_status(env: str, request: pytest.Fi
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_s3_origin_uses_origin_access_control_not_oai(env: str, request: pytest.FixtureRequest) -> None:
-    template = _cdn(request, env)
+def test_s3_origin_uses_origin_access_control_not_oai(env: str, synthesized: Synthesized) -> None:
+    template = _cdn(synthesized)
     origin = _origin(template, "S3Origin")
     assert origin["DomainName"] == {
-        "Fn::GetAtt": [_bucket_id(request, env, "static_assets_bucket"), "RegionalDomainName"]
+        "Fn::GetAtt": [_bucket_id(synthesized, "static_assets_bucket"), "RegionalDomainName"]
     }
     access_controls = template.find_resources(
         "AWS::CloudFront::OriginAccessControl",
@@ -154,13 +148,13 @@ def test_s3_origin_uses_origin_access_control_not_oai(env: str, request: pytest.
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_static_bucket_is_readable_only_by_this_distribution(env: str, request: pytest.FixtureRequest) -> None:
-    template = _cdn(request, env)
+def test_static_bucket_is_readable_only_by_this_distribution(env: str, synthesized: Synthesized) -> None:
+    template = _cdn(synthesized)
     distribution_id = next(iter(template.find_resources("AWS::CloudFront::Distribution")))
     template.has_resource_properties(
         "AWS::S3::BucketPolicy",
         {
-            "Bucket": {"Ref": _bucket_id(request, env, "static_assets_bucket")},
+            "Bucket": {"Ref": _bucket_id(synthesized, "static_assets_bucket")},
             "PolicyDocument": {
                 "Statement": Match.array_with(
                     [
@@ -186,8 +180,8 @@ def test_static_bucket_is_readable_only_by_this_distribution(env: str, request: 
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_default_behavior_goes_to_the_alb_uncached(env: str, request: pytest.FixtureRequest) -> None:
-    assert _config(_cdn(request, env))["DefaultCacheBehavior"] == {
+def test_default_behavior_goes_to_the_alb_uncached(env: str, synthesized: Synthesized) -> None:
+    assert _config(_cdn(synthesized))["DefaultCacheBehavior"] == {
         "TargetOriginId": "ALBOrigin",
         "ViewerProtocolPolicy": "redirect-to-https",
         "AllowedMethods": ALL_METHODS,
@@ -198,22 +192,20 @@ def test_default_behavior_goes_to_the_alb_uncached(env: str, request: pytest.Fix
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_static_behavior_goes_to_s3_caching_optimized(env: str, request: pytest.FixtureRequest) -> None:
-    behavior = _behavior(_cdn(request, env), "/static/*")
+def test_static_behavior_goes_to_s3_caching_optimized(env: str, synthesized: Synthesized) -> None:
+    behavior = _behavior(_cdn(synthesized), "/static/*")
     assert behavior["TargetOriginId"] == "S3Origin"
     assert behavior["ViewerProtocolPolicy"] == "https-only"
     assert behavior["CachePolicyId"] == CACHING_OPTIMIZED
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_api_behavior_goes_to_the_alb_uncached_with_all_viewer_headers(
-    env: str, request: pytest.FixtureRequest
-) -> None:
-    behavior = _behavior(_cdn(request, env), "/api/*")
+def test_api_behavior_goes_to_the_alb_uncached_with_all_viewer_headers(env: str, synthesized: Synthesized) -> None:
+    behavior = _behavior(_cdn(synthesized), "/api/*")
     assert behavior["TargetOriginId"] == "ALBOrigin"
     assert behavior["ViewerProtocolPolicy"] == "https-only"
     assert behavior["CachePolicyId"] == CACHING_DISABLED
-    # DESIGN.md: AllViewerExceptHostHeader instead of the seed's CORS-S3Origin.
+    # README deviations: AllViewerExceptHostHeader instead of the seed's CORS-S3Origin.
     assert behavior["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST_HEADER != CORS_S3_ORIGIN
     # The seed lists no methods; CloudFront's default (GET, HEAD) would refuse every API write.
     assert behavior["AllowedMethods"] == ALL_METHODS
@@ -238,8 +230,8 @@ def test_dev_uses_the_default_cloudfront_certificate(dev: Synthesized) -> None:
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_web_acl_comes_from_the_us_east_1_edge_stack(env: str, request: pytest.FixtureRequest) -> None:
-    synth = _synth(request, env)
+def test_web_acl_comes_from_the_us_east_1_edge_stack(env: str, synthesized: Synthesized) -> None:
+    synth = synthesized
     reference = _config(synth.template(synth.built.cdn))["WebACLId"]
     assert reference["Fn::GetStackOutput"]["Region"] == "us-east-1"
     stack_name, value = _stack_output(synth, reference)
@@ -248,9 +240,9 @@ def test_web_acl_comes_from_the_us_east_1_edge_stack(env: str, request: pytest.F
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_standard_logging_to_the_log_bucket_without_cookies(env: str, request: pytest.FixtureRequest) -> None:
-    assert _config(_cdn(request, env))["Logging"] == {
-        "Bucket": {"Fn::GetAtt": [_bucket_id(request, env, "log_bucket"), "RegionalDomainName"]},
+def test_standard_logging_to_the_log_bucket_without_cookies(env: str, synthesized: Synthesized) -> None:
+    assert _config(_cdn(synthesized))["Logging"] == {
+        "Bucket": {"Fn::GetAtt": [_bucket_id(synthesized, "log_bucket"), "RegionalDomainName"]},
         "IncludeCookies": False,
         "Prefix": "cloudfront-logs/",
     }
@@ -261,26 +253,42 @@ def test_standard_logging_to_the_log_bucket_without_cookies(env: str, request: p
 
 @pytest.mark.parametrize("env", ENVS)
 @pytest.mark.parametrize("bucket", BUCKETS)
-def test_buckets_block_public_access_and_encrypt(env: str, bucket: str, request: pytest.FixtureRequest) -> None:
-    properties = _cdn(request, env).find_resources("AWS::S3::Bucket")[_bucket_id(request, env, bucket)]["Properties"]
+def test_buckets_block_public_access_and_encrypt(env: str, bucket: str, synthesized: Synthesized) -> None:
+    properties = _cdn(synthesized).find_resources("AWS::S3::Bucket")[_bucket_id(synthesized, bucket)]["Properties"]
     assert properties["PublicAccessBlockConfiguration"] == {
         "BlockPublicAcls": True,
         "BlockPublicPolicy": True,
         "IgnorePublicAcls": True,
         "RestrictPublicBuckets": True,
     }
-    assert properties["BucketEncryption"] == {
-        "ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
-    }
+    if bucket == "log_bucket":
+        # Two AWS log deliveries write here; SSE-S3 (NIST S3DefaultEncryptionKMS acknowledged on the bucket).
+        assert properties["BucketEncryption"] == {
+            "ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+        }
+    else:
+        keys = _cdn(synthesized).find_resources("AWS::KMS::Key")
+        (static_key,) = [key for key in keys if key.startswith("StaticAssetsKey")]
+        assert properties["BucketEncryption"] == {
+            "ServerSideEncryptionConfiguration": [
+                {
+                    "BucketKeyEnabled": True,
+                    "ServerSideEncryptionByDefault": {
+                        "KMSMasterKeyID": {"Fn::GetAtt": [static_key, "Arn"]},
+                        "SSEAlgorithm": "aws:kms",
+                    },
+                }
+            ]
+        }
 
 
 @pytest.mark.parametrize("env", ENVS)
 @pytest.mark.parametrize("bucket", BUCKETS)
-def test_buckets_refuse_plain_http(env: str, bucket: str, request: pytest.FixtureRequest) -> None:
-    _cdn(request, env).has_resource_properties(
+def test_buckets_refuse_plain_http(env: str, bucket: str, synthesized: Synthesized) -> None:
+    _cdn(synthesized).has_resource_properties(
         "AWS::S3::BucketPolicy",
         {
-            "Bucket": {"Ref": _bucket_id(request, env, bucket)},
+            "Bucket": {"Ref": _bucket_id(synthesized, bucket)},
             "PolicyDocument": {
                 "Statement": Match.array_with(
                     [
@@ -300,27 +308,27 @@ def test_buckets_refuse_plain_http(env: str, bucket: str, request: pytest.Fixtur
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_static_bucket_is_versioned_for_aws_backup(env: str, request: pytest.FixtureRequest) -> None:
-    properties = _cdn(request, env).find_resources("AWS::S3::Bucket")[_bucket_id(request, env, "static_assets_bucket")][
+def test_static_bucket_is_versioned_for_aws_backup(env: str, synthesized: Synthesized) -> None:
+    properties = _cdn(synthesized).find_resources("AWS::S3::Bucket")[_bucket_id(synthesized, "static_assets_bucket")][
         "Properties"
     ]
     assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_static_bucket_server_access_logs_go_to_the_log_bucket(env: str, request: pytest.FixtureRequest) -> None:
-    properties = _cdn(request, env).find_resources("AWS::S3::Bucket")[_bucket_id(request, env, "static_assets_bucket")][
+def test_static_bucket_server_access_logs_go_to_the_log_bucket(env: str, synthesized: Synthesized) -> None:
+    properties = _cdn(synthesized).find_resources("AWS::S3::Bucket")[_bucket_id(synthesized, "static_assets_bucket")][
         "Properties"
     ]
     assert properties["LoggingConfiguration"] == {
-        "DestinationBucketName": {"Ref": _bucket_id(request, env, "log_bucket")},
+        "DestinationBucketName": {"Ref": _bucket_id(synthesized, "log_bucket")},
         "LogFilePrefix": "s3-access-logs/static-assets/",
     }
 
 
 @pytest.mark.parametrize(("env", "days"), [("prod", 365), ("dev", 30)])
-def test_log_bucket_expires_logs(env: str, days: int, request: pytest.FixtureRequest) -> None:
-    properties = _cdn(request, env).find_resources("AWS::S3::Bucket")[_bucket_id(request, env, "log_bucket")][
+def test_log_bucket_expires_logs(env: str, days: int, synthesized: Synthesized) -> None:
+    properties = _cdn(synthesized).find_resources("AWS::S3::Bucket")[_bucket_id(synthesized, "log_bucket")][
         "Properties"
     ]
     assert properties["LifecycleConfiguration"]["Rules"] == [
@@ -328,31 +336,34 @@ def test_log_bucket_expires_logs(env: str, days: int, request: pytest.FixtureReq
             "Id": "ExpireLogs",
             "Status": "Enabled",
             "ExpirationInDays": days,
+            # Versioned (NIST S3BucketVersioningEnabled): a deleted log stays recoverable for a week.
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 7},
             "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
         }
     ]
+    assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_log_bucket_keeps_acls_for_cloudfront_log_delivery(env: str, request: pytest.FixtureRequest) -> None:
-    properties = _cdn(request, env).find_resources("AWS::S3::Bucket")[_bucket_id(request, env, "log_bucket")][
+def test_log_bucket_keeps_acls_for_cloudfront_log_delivery(env: str, synthesized: Synthesized) -> None:
+    properties = _cdn(synthesized).find_resources("AWS::S3::Bucket")[_bucket_id(synthesized, "log_bucket")][
         "Properties"
     ]
     assert properties["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]}
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_the_two_buckets_are_retained(env: str, request: pytest.FixtureRequest) -> None:
-    buckets = _cdn(request, env).find_resources("AWS::S3::Bucket")
-    assert set(buckets) == {_bucket_id(request, env, bucket) for bucket in BUCKETS}
+def test_the_two_buckets_are_retained(env: str, synthesized: Synthesized) -> None:
+    buckets = _cdn(synthesized).find_resources("AWS::S3::Bucket")
+    assert set(buckets) == {_bucket_id(synthesized, bucket) for bucket in BUCKETS}
     for bucket in buckets.values():
         assert bucket["DeletionPolicy"] == "Retain"
         assert bucket["UpdateReplacePolicy"] == "Retain"
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_stack_exposes_distribution_and_buckets(env: str, request: pytest.FixtureRequest) -> None:
-    cdn = _synth(request, env).built.cdn
+def test_stack_exposes_distribution_and_buckets(env: str, synthesized: Synthesized) -> None:
+    cdn = synthesized.built.cdn
     assert cdn.region == "ap-northeast-1"
     assert cdn.static_assets_bucket is not None
     assert cdn.log_bucket is not None
@@ -428,20 +439,24 @@ def _acknowledged(synth: Synthesized, path_suffix: str) -> set[str]:
         ("dev", {"AwsSolutions-CFR1", "AwsSolutions-CFR4", "AwsSolutions-CFR5"}),
     ],
 )
-def test_distribution_nag_acknowledgements(env: str, expected: set[str], request: pytest.FixtureRequest) -> None:
-    assert _acknowledged(_synth(request, env), "/Distribution") == expected
+def test_distribution_nag_acknowledgements(env: str, expected: set[str], synthesized: Synthesized) -> None:
+    assert _acknowledged(synthesized, "/Distribution") == expected
 
 
 @pytest.mark.parametrize(("env", "expected"), [("prod", set()), ("dev", {"CKV_AWS_174", "CKV2_AWS_72"})])
-def test_distribution_checkov_skips(env: str, expected: set[str], request: pytest.FixtureRequest) -> None:
-    (distribution,) = _cdn(request, env).find_resources("AWS::CloudFront::Distribution").values()
+def test_distribution_checkov_skips(env: str, expected: set[str], synthesized: Synthesized) -> None:
+    (distribution,) = _cdn(synthesized).find_resources("AWS::CloudFront::Distribution").values()
     skips = distribution.get("Metadata", {}).get("checkov", {}).get("skip", [])
     assert {skip["id"] for skip in skips} == expected
     assert all(skip["comment"] for skip in skips)
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_only_the_log_bucket_skips_its_own_access_logging(env: str, request: pytest.FixtureRequest) -> None:
-    synth = _synth(request, env)
-    assert _acknowledged(synth, "/LogBucket") == {"AwsSolutions-S1"}
-    assert _acknowledged(synth, "/StaticAssetsBucket") == set()
+def test_only_the_log_bucket_skips_its_own_access_logging(env: str, synthesized: Synthesized) -> None:
+    synth = synthesized
+    assert _acknowledged(synth, "/LogBucket") == {
+        "AwsSolutions-S1",
+        "NIST.800.53.R5-S3DefaultEncryptionKMS",
+        "NIST.800.53.R5-S3BucketReplicationEnabled",
+    }
+    assert _acknowledged(synth, "/StaticAssetsBucket") == {"NIST.800.53.R5-S3BucketReplicationEnabled"}

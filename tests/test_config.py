@@ -234,6 +234,7 @@ def test_invalid_yaml(tmp_path: Path) -> None:
         load_config("broken", config_dir=tmp_path, environ={})
 
 
+@pytest.mark.validators  # the app in its own process
 def test_app_reports_a_configuration_error_in_one_line_without_traceback() -> None:
     """What `cdk synth -c env=staging` shows: the CLI runs app.py with the context in CDK_CONTEXT_JSON."""
     env = {**os.environ, "CDK_CONTEXT_JSON": json.dumps({"env": "staging"}), "CDK_OUTDIR": "/tmp/unused-cdk-out"}

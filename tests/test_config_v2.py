@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-import app as techlib_app
+import entrypoint
 from config import ConfigError, load_config
 from config import jsonschema as config_jsonschema
 from tests.conftest import Synthesized, cdk_json_context
@@ -65,6 +65,7 @@ def test_five_mistakes_in_one_run_in_file_order(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.validators  # the app in its own process
 def test_the_app_prints_every_problem_and_exits_2_without_traceback(tmp_path: Path) -> None:
     config_dir = tmp_path / "config"
     shutil.copytree(CONFIG, config_dir)
@@ -197,6 +198,7 @@ def test_every_yaml_names_the_schema_for_editors() -> None:
         assert path.read_text().splitlines()[0] == "# yaml-language-server: $schema=./schema.json", path.name
 
 
+@pytest.mark.validators  # check-jsonschema
 @pytest.mark.skipif(not CHECK_JSONSCHEMA.exists(), reason="check-jsonschema is not installed")
 def test_check_jsonschema_accepts_the_files_and_rejects_a_broken_copy(tmp_path: Path) -> None:
     def run(*files: Path) -> subprocess.CompletedProcess[str]:
@@ -214,7 +216,7 @@ def test_check_jsonschema_accepts_the_files_and_rejects_a_broken_copy(tmp_path: 
 
 def test_the_cli_synthesizes_what_the_session_and_a_bare_python_app_do(prod: Synthesized) -> None:
     """`cdk synth` (the CLI runs cdk.json's app command with its context in CDK_CONTEXT_JSON) writes the
-    templates the session built in-process from cdk.json's context plus app.CLI_CONTEXT, which is what
+    templates the session built in-process from cdk.json's context plus entrypoint.CLI_CONTEXT, which is what
     `python app.py` without the CLI applies itself (bare_app_props): three ways in, one set of templates."""
     cli = prod.validators["cdk synth"]
     result = cli.result()
@@ -230,9 +232,9 @@ def test_the_cli_synthesizes_what_the_session_and_a_bare_python_app_do(prod: Syn
 def test_a_bare_python_app_applies_cdk_json_and_the_cli_context(monkeypatch: pytest.MonkeyPatch) -> None:
     for variable in ("CDK_CONTEXT_JSON", "CDK_OUTDIR"):
         monkeypatch.delenv(variable, raising=False)
-    props = techlib_app.bare_app_props()
-    assert props["context"] == {**techlib_app.CLI_CONTEXT, **cdk_json_context()}
+    props = entrypoint.bare_app_props()
+    assert props["context"] == {**entrypoint.CLI_CONTEXT, **cdk_json_context()}
     assert props["outdir"] == str(ROOT / "cdk.out")
     # Under the CLI the App reads CDK_CONTEXT_JSON and CDK_OUTDIR itself: nothing is applied twice.
     monkeypatch.setenv("CDK_OUTDIR", "/tmp/elsewhere")
-    assert techlib_app.bare_app_props() == {}
+    assert entrypoint.bare_app_props() == {}

@@ -13,9 +13,9 @@ import pytest
 from aws_cdk import aws_rds as rds
 from aws_cdk.assertions import Match, Template
 
-from app import add_validation_plugins
 from config import load_config
 from config.aurora import SUPPORTED_ENGINE_VERSIONS, engine_version_attribute
+from stacks.aspects import add_validation_plugins
 from stacks.database import DatabaseStack
 from stacks.network import NetworkStack
 from tests.conftest import Synthesized, new_app
@@ -419,12 +419,20 @@ def acknowledged(synth: Synthesized, stack: cdk.Stack) -> dict[str, set[str]]:
 @pytest.mark.parametrize(
     ("env", "cluster_rules"),
     [
-        ("prod", {"AwsSolutions-RDS11"}),
-        ("dev", {"AwsSolutions-RDS11", "AwsSolutions-RDS10"}),
+        ("prod", {"AwsSolutions-RDS11", "NIST.800.53.R5-RDSInBackupPlan"}),
+        (
+            "dev",
+            {
+                "AwsSolutions-RDS11",
+                "AwsSolutions-RDS10",
+                "NIST.800.53.R5-RDSInBackupPlan",
+                "NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled",
+            },
+        ),
     ],
 )
-def test_nag_acknowledgements(env: str, cluster_rules: set[str], request: pytest.FixtureRequest) -> None:
-    synth: Synthesized = request.getfixturevalue(env)
+def test_nag_acknowledgements(env: str, cluster_rules: set[str], synthesized: Synthesized) -> None:
+    synth = synthesized
     rules = acknowledged(synth, synth.built.database)
     assert rules == {
         "Cluster": cluster_rules,
@@ -477,7 +485,10 @@ def test_rotation_and_enhanced_monitoring_can_be_switched_off(tmp_path: Path) ->
     for instance in template.find_resources("AWS::RDS::DBInstance").values():
         assert "MonitoringInterval" not in instance["Properties"]
         assert "MonitoringRoleArn" not in instance["Properties"]
-    assert acknowledged_in(stack, "Credentials") == {"AwsSolutions-SMG4"}
+    assert acknowledged_in(stack, "Credentials") == {
+        "AwsSolutions-SMG4",
+        "NIST.800.53.R5-SecretsManagerRotationEnabled",
+    }
 
 
 def acknowledged_in(stack: cdk.Stack, child: str) -> set[str]:
@@ -540,8 +551,8 @@ def scan_for_secret_literals(outdir: Path) -> tuple[list[str], set[tuple[str, st
 
 
 @pytest.mark.parametrize("env", ["prod", "dev"])
-def test_no_secret_literal_in_any_synthesized_file(env: str, request: pytest.FixtureRequest) -> None:
-    synth: Synthesized = request.getfixturevalue(env)
+def test_no_secret_literal_in_any_synthesized_file(env: str, synthesized: Synthesized) -> None:
+    synth = synthesized
     problems, checked = scan_for_secret_literals(synth.outdir)
     assert problems == []
     # The scan saw the two secrets it exists for, in the templates and in tree.json (a scan that finds nothing proves nothing).

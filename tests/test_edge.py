@@ -24,13 +24,7 @@ SEED_RULES = [
 SEED_VISIBILITY = {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True}
 
 
-def _synth(request: pytest.FixtureRequest, env: str) -> Synthesized:
-    synth: Synthesized = request.getfixturevalue(env)
-    return synth
-
-
-def _edge(request: pytest.FixtureRequest, env: str) -> Template:
-    synth = _synth(request, env)
+def _edge(synth: Synthesized) -> Template:
     return synth.template(synth.built.edge)
 
 
@@ -47,16 +41,16 @@ def _rule(template: Template, name: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_edge_stack_is_deployed_to_us_east_1(env: str, request: pytest.FixtureRequest) -> None:
-    synth = _synth(request, env)
+def test_edge_stack_is_deployed_to_us_east_1(env: str, synthesized: Synthesized) -> None:
+    synth = synthesized
     artifact = synth.assembly.get_stack_artifact(synth.built.edge.artifact_id)
     assert artifact.environment.region == "us-east-1"
     assert artifact.stack_name == f"TechLib-{env}-Edge"
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_web_acl_lives_only_in_the_us_east_1_stack(env: str, request: pytest.FixtureRequest) -> None:
-    synth = _synth(request, env)
+def test_web_acl_lives_only_in_the_us_east_1_stack(env: str, synthesized: Synthesized) -> None:
+    synth = synthesized
     regions_with_acls = {
         stack.region
         for stack in synth.built.stacks
@@ -66,52 +60,50 @@ def test_web_acl_lives_only_in_the_us_east_1_stack(env: str, request: pytest.Fix
 
 
 @pytest.mark.parametrize(("env", "name"), [("prod", "tech-lib-waf"), ("dev", "tech-lib-dev-waf")])
-def test_web_acl_name_scope_and_default_allow(env: str, name: str, request: pytest.FixtureRequest) -> None:
-    _edge(request, env).has_resource_properties(
+def test_web_acl_name_scope_and_default_allow(env: str, name: str, synthesized: Synthesized) -> None:
+    _edge(synthesized).has_resource_properties(
         "AWS::WAFv2::WebACL", {"Name": name, "Scope": "CLOUDFRONT", "DefaultAction": {"Allow": {}}}
     )
 
 
 @pytest.mark.parametrize(("env", "metric"), [("prod", "tech-lib-waf"), ("dev", "tech-lib-dev-waf")])
-def test_web_acl_visibility_config(env: str, metric: str, request: pytest.FixtureRequest) -> None:
-    assert _web_acl(_edge(request, env))["VisibilityConfig"] == {**SEED_VISIBILITY, "MetricName": metric}
+def test_web_acl_visibility_config(env: str, metric: str, synthesized: Synthesized) -> None:
+    assert _web_acl(_edge(synthesized))["VisibilityConfig"] == {**SEED_VISIBILITY, "MetricName": metric}
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_exactly_the_four_seed_rules_in_priority_order(env: str, request: pytest.FixtureRequest) -> None:
-    rules = _web_acl(_edge(request, env))["Rules"]
+def test_exactly_the_four_seed_rules_in_priority_order(env: str, synthesized: Synthesized) -> None:
+    rules = _web_acl(_edge(synthesized))["Rules"]
     assert [(r["Name"], r["Priority"]) for r in rules] == [(name, priority) for name, priority, _ in SEED_RULES]
 
 
 @pytest.mark.parametrize("env", ENVS)
 @pytest.mark.parametrize(("name", "priority", "metric"), SEED_RULES)
-def test_rule_visibility_config(
-    env: str, name: str, priority: int, metric: str, request: pytest.FixtureRequest
-) -> None:
-    rule = _rule(_edge(request, env), name)
+def test_rule_visibility_config(env: str, name: str, priority: int, metric: str, synthesized: Synthesized) -> None:
+    rule = _rule(_edge(synthesized), name)
     assert rule["Priority"] == priority
     assert rule["VisibilityConfig"] == {**SEED_VISIBILITY, "MetricName": metric}
 
 
 @pytest.mark.parametrize("env", ENVS)
 @pytest.mark.parametrize("group", ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"])
-def test_managed_rule_group_with_override_none(env: str, group: str, request: pytest.FixtureRequest) -> None:
-    rule = _rule(_edge(request, env), group)
+def test_managed_rule_group_with_override_none(env: str, group: str, synthesized: Synthesized) -> None:
+    rule = _rule(_edge(synthesized), group)
     assert rule["Statement"] == {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": group}}
     assert rule["OverrideAction"] == {"None": {}}
     assert "Action" not in rule
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_rate_limit_blocks_1000_requests_per_ip(env: str, request: pytest.FixtureRequest) -> None:
-    rule = _rule(_edge(request, env), "RateLimitRule")
+def test_rate_limit_blocks_1000_requests_per_ip(env: str, synthesized: Synthesized) -> None:
+    rule = _rule(_edge(synthesized), "RateLimitRule")
     assert rule["Statement"] == {"RateBasedStatement": {"Limit": 1000, "AggregateKeyType": "IP"}}
     assert rule["Action"] == {"Block": {}}
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_geo_block_blocks_cn_ru_kp(env: str, request: pytest.FixtureRequest) -> None:
-    rule = _rule(_edge(request, env), "GeoBlockRule")
+def test_geo_block_blocks_cn_ru_kp(env: str, synthesized: Synthesized) -> None:
+    rule = _rule(_edge(synthesized), "GeoBlockRule")
     assert rule["Statement"] == {"GeoMatchStatement": {"CountryCodes": ["CN", "RU", "KP"]}}
     assert rule["Action"] == {"Block": {}}
 
@@ -119,10 +111,8 @@ def test_geo_block_blocks_cn_ru_kp(env: str, request: pytest.FixtureRequest) -> 
 @pytest.mark.parametrize(
     ("env", "name", "days"), [("prod", "aws-waf-logs-tech-lib", 90), ("dev", "aws-waf-logs-tech-lib-dev", 14)]
 )
-def test_waf_log_group_name_retention_and_encryption(
-    env: str, name: str, days: int, request: pytest.FixtureRequest
-) -> None:
-    template = _edge(request, env)
+def test_waf_log_group_name_retention_and_encryption(env: str, name: str, days: int, synthesized: Synthesized) -> None:
+    template = _edge(synthesized)
     template.has_resource(
         "AWS::Logs::LogGroup",
         {
@@ -139,8 +129,8 @@ def test_waf_log_group_name_retention_and_encryption(
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_waf_logging_sends_the_web_acl_to_the_log_group(env: str, request: pytest.FixtureRequest) -> None:
-    template = _edge(request, env)
+def test_waf_logging_sends_the_web_acl_to_the_log_group(env: str, synthesized: Synthesized) -> None:
+    template = _edge(synthesized)
     log_group_id = next(iter(template.find_resources("AWS::Logs::LogGroup")))
     template.has_resource(
         "AWS::WAFv2::LoggingConfiguration",
@@ -167,8 +157,8 @@ def test_waf_logging_sends_the_web_acl_to_the_log_group(env: str, request: pytes
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_waf_log_delivery_policy_is_scoped_to_the_account(env: str, request: pytest.FixtureRequest) -> None:
-    template = _edge(request, env)
+def test_waf_log_delivery_policy_is_scoped_to_the_account(env: str, synthesized: Synthesized) -> None:
+    template = _edge(synthesized)
     policies = template.find_resources("AWS::Logs::ResourcePolicy")
     assert len(policies) == 1
     document = str(next(iter(policies.values()))["Properties"]["PolicyDocument"])
@@ -196,8 +186,8 @@ def test_dev_without_a_domain_has_no_certificate(dev: Synthesized) -> None:
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_the_edge_stack_holds_one_log_group_one_key_and_one_web_acl(env: str, request: pytest.FixtureRequest) -> None:
-    template = _edge(request, env)
+def test_the_edge_stack_holds_one_log_group_one_key_and_one_web_acl(env: str, synthesized: Synthesized) -> None:
+    template = _edge(synthesized)
     for resource_type in ("AWS::Logs::LogGroup", "AWS::KMS::Key", "AWS::WAFv2::WebACL"):
         template.resource_count_is(resource_type, 1)
 

@@ -11,12 +11,13 @@ import pytest
 from config import ConfigError, load_config
 from fit.inventory import pod_inventory
 from k8s_charts.storage import PROVISIONER, STORAGE_CLASS
-from tests.conftest import Synthesized, synthesize
+from tests.conftest import SYNTH, VALIDATORS, Synthesized, needs, synthesize
 from tests.test_eks import managed_policy_names, one, resources, role_of
 from tests.validators import cfn_lint, checkov, checkov_outcome
 
 
 @pytest.fixture(scope="module")
+@needs(SYNTH, VALIDATORS)
 def with_efs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synthesized]:
     """prod with `efs.enabled` (cdk-nag and the built-in validation run in the synth itself)."""
     yield synthesize("prod", tmp_path_factory.mktemp("cdk.out.efs"), efs={"enabled": True})

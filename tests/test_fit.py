@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 
 import app as techlib_app
+import entrypoint
 from addons import istio_base
+from addons.pods import PodResources, cpu_millicores, memory_mib
 from config import AppConfig, ConfigError, load_config
 from config.instances import INSTANCE_SHAPES
 from config.schema import Taint
 from fit import capacity as cap
 from fit.inventory import PlatformValues, pod_inventory
-from fit.sizing import PodResources, cpu_millicores, memory_mib
 from scripts import capacity as capacity_script
 from scripts.applied_manifests import applied_manifests
 from tests.conftest import Synthesized
@@ -149,12 +150,12 @@ def test_the_values_the_inventory_reads_are_the_values_the_templates_carry(prod:
             _addon_configuration(monitoring, "amazon-cloudwatch-observability")["agent"]["resources"],
             values.addons["amazon-cloudwatch-observability"]["agent"]["resources"],
         ),
-        (_helm_values(monitoring, "prometheus-adapter"), values.adapter),
-        (_helm_values(monitoring, "grafana"), values.grafana),
+        (_helm_values(monitoring, "prometheus-adapter"), values.addons["prometheus-adapter"]),
+        (_helm_values(monitoring, "grafana"), values.addons["grafana"]),
     ]
     prometheus = _helm_values(monitoring, "prometheus")
     for part in ("server", "alertmanager", "kube-state-metrics"):
-        pairs.append((prometheus[part], values.prometheus[part]))
+        pairs.append((prometheus[part], values.addons["prometheus"][part]))
     for synthesized, expected in pairs:
         if "requests" in expected:  # a bare resources mapping
             assert synthesized == expected
@@ -210,7 +211,7 @@ def test_the_seed_system_nodes_sizing_is_a_configuration_error() -> None:
 def test_synth_exits_2_with_one_line_for_the_seed_sizing(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(techlib_app, "config_from_context", lambda app: _seed_system_nodes(load_config("prod")))
+    monkeypatch.setattr(entrypoint, "config_from_context", lambda app: _seed_system_nodes(load_config("prod")))
     with pytest.raises(SystemExit) as exited:
         techlib_app.main()
     assert exited.value.code == 2

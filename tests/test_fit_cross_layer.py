@@ -12,7 +12,7 @@ import pytest
 from app import verify
 from config import ConfigError, load_config
 from fit.cross_layer import check_cross_layer, findings
-from fit.layers import Layers, layers
+from fit.manifests import Layers, layers
 from tests.conftest import Synthesized
 
 Mutation = Callable[[Layers], Layers]
@@ -52,16 +52,13 @@ def _prometheus_job(layers_: Layers, job: str, change: Callable[[dict[str, Any]]
     return dataclasses.replace(layers_, prometheus_values=values)
 
 
-def test_the_real_app_passes_every_rule_with_only_the_frontend_annotation_warning(prod: Synthesized) -> None:
+def test_the_real_app_passes_every_rule_without_a_warning(prod: Synthesized) -> None:
     assert prod.built.network.node_ports_from_albs() == {80, 8080}
-    assert verify(prod.built) == [
-        "metrics: Deployment tech-lib/frontend annotation prometheus.io/port 9090: no container port 9090 ([80]): "
-        "the kubernetes-pods job scrapes nothing there (allowed: a port the pod exposes, or no scrape annotation)"
-    ]
+    assert verify(prod.built) == []
 
 
 def test_dev_passes_every_rule() -> None:
-    assert all(f.warning for f in findings(layers(load_config("dev"), alb_to_node_ports={80, 8080})))
+    assert findings(layers(load_config("dev"), alb_to_node_ports={80, 8080})) == []
 
 
 def _set_target_port(service: dict[str, Any]) -> None:
@@ -226,8 +223,17 @@ def test_breaking_a_rule_is_a_one_line_configuration_error(prod_layers: Layers, 
     assert "\n" not in str(raised.value)
 
 
-def test_the_frontend_annotation_is_a_warning_not_an_error(prod_layers: Layers) -> None:
-    (warning,) = check_cross_layer(prod_layers)
-    assert warning.startswith("metrics: Deployment tech-lib/frontend annotation prometheus.io/port 9090")
-    frontend = _obj(prod_layers, "Deployment", "frontend")
-    assert frontend["spec"]["template"]["metadata"]["annotations"]["prometheus.io/port"] == "9090"
+def _design_frontend_annotations(deployment: dict[str, Any]) -> None:
+    deployment["spec"]["template"]["metadata"]["annotations"] = {
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": "9090",
+    }
+
+
+def test_the_designs_frontend_annotation_is_an_error_not_a_warning(prod_layers: Layers) -> None:
+    """The design's `prometheus.io/port: "9090"` on nginx, which serves no metrics, fails the synth (README, deviations)."""
+    assert check_cross_layer(prod_layers) == []
+    with pytest.raises(
+        ConfigError, match=r"frontend annotation prometheus.io/port 9090: no container port 9090 \(\[80\]\)"
+    ):
+        check_cross_layer(_edit(prod_layers, "Deployment", "frontend", _design_frontend_annotations))

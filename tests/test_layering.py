@@ -17,22 +17,21 @@ from tests.repository import repository_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Written once: each layer is a list of module prefixes. `fit` straddles the charts and the add-ons: the
-# sizing rules and platform values the charts are built from sit below the charts, the pieces of the pod
-# inventory (fit.pods) below the add-ons that declare their pods with them, the inventory and the checks
-# that read every add-on and chart above both. The add-ons (one module per cluster add-on: its release,
-# role, names, pods and reasons) sit below the stacks that loop over them.
+# The order, written once (docs/architecture.md draws it): each layer is a list of module prefixes.
+# config (typed configuration) <- names (one name per thing) <- findings (acknowledged findings) <-
+# k8s_charts (our cdk8s charts and chart helpers) <- addons (one module per in-cluster component, the
+# registry) <- fit (the checks, above everything they read) <- stacks (the deployable units) <- scripts
+# (the make targets' tools) <- entrypoint (how the CLI runs the app) <- app (the composition root) <- tests.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("config",),
     ("names",),
     ("findings",),
-    ("fit.sizing", "fit.platform_values"),
     ("k8s_charts",),
-    ("fit.pods",),
     ("addons",),
     ("fit",),
     ("stacks",),
     ("scripts",),
+    ("entrypoint",),
     ("app",),
     ("tests",),
 )
@@ -97,7 +96,7 @@ def _resolve(module: str, path: Path, node: ast.ImportFrom) -> str:
 
 def imported(module: str, path: Path, modules: Mapping[str, Path]) -> list[tuple[str, int]]:
     """Every module `module` imports, with its line. `from pkg import sub` counts as importing pkg.sub when
-    sub is a module (so `from fit import sizing` is judged by fit.sizing's layer, not fit's)."""
+    sub is a module (so `from fit import inventory` is judged by fit.inventory's layer, not fit's)."""
     found: list[tuple[str, int]] = []
     for node in _import_nodes(parse(path)):
         if isinstance(node, ast.Import):
@@ -133,52 +132,50 @@ def test_every_import_points_down_the_layers() -> None:
     assert violations(project_modules()) == []
 
 
-def test_the_charts_and_the_fit_checks_never_import_the_stacks() -> None:
+def _target_in(layer: int, modules: Mapping[str, Path]) -> str:
+    """A real module of the layer, to import from a probe."""
+    return sorted(m for m in modules if layer_of(m) == layer)[0]
+
+
+FORBIDDEN_EDGES = [(low, high) for low in range(len(LAYERS)) for high in range(low + 1, len(LAYERS))]
+
+
+@pytest.mark.parametrize(
+    ("low", "high"), FORBIDDEN_EDGES, ids=[f"{LAYERS[lo][0]}->{LAYERS[hi][0]}" for lo, hi in FORBIDDEN_EDGES]
+)
+def test_every_upward_edge_fails_naming_it(tmp_path: Path, low: int, high: int) -> None:
+    """A module of each layer importing a module of each layer above it: exactly one violation, naming both."""
     modules = project_modules()
-    offenders = [
-        f"{_shown(path)}:{line}: {module} imports {target}"
-        for module, path in modules.items()
-        if any(_matches(module, low) for low in ("config", "names", "findings", "fit", "k8s_charts", "addons"))
-        for target, line in imported(module, path, modules)
-        if _matches(target, "stacks")
-    ]
-    assert offenders == []
+    target = _target_in(high, modules)
+    # The probe takes the place of the layer's own module (a single-module layer) or its package's __init__.
+    module = LAYERS[low][0]
+    path = tmp_path / "probe.py"
+    path.write_text(f"import {target}\n")
+    found = [v for v in violations({**modules, module: path}) if v.startswith(f"{path}:")]
+    assert len(found) == 1, found
+    assert f"{module} (layer {LAYERS[low][0]}) imports {target} (layer {LAYERS[high][0]}, above it)" in found[0]
 
 
 @pytest.mark.parametrize(
     ("module", "source", "named"),
     [
-        (
-            "k8s_charts.probe",
-            "from stacks.eks import EksStack\n",
-            "k8s_charts.probe (layer k8s_charts) imports stacks.eks",
-        ),
-        ("fit.sizing_probe", "import k8s_charts.workloads\n", None),
-        (
-            "fit.sizing",
-            "import k8s_charts.workloads\n",
-            "fit.sizing (layer fit.sizing/fit.platform_values) imports k8s_charts.workloads",
-        ),
-        ("k8s_charts.probe", "from fit import inventory\n", "imports fit.inventory (layer fit, above it)"),
+        # an import inside a function, and one under TYPE_CHECKING, count like any other
         (
             "names",
             "def f() -> None:\n    from k8s_charts import platform\n",
             "names (layer names) imports k8s_charts.platform",
         ),
+        (
+            "k8s_charts.probe",
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from addons.base import ClusterContext\n",
+            "k8s_charts.probe (layer k8s_charts) imports addons.base (layer addons, above it)",
+        ),
+        # a relative import resolves to the module it names
         ("k8s_charts.probe", "from ..stacks import eks\n", "imports stacks.eks (layer stacks, above it)"),
-        (
-            "config.probe",
-            "from names import Ports\n",
-            "config.probe (layer config) imports names (layer names, above it)",
-        ),
-        (
-            "addons.probe",
-            "from stacks.constructs.eks_addons import EksAddons\n",
-            "addons.probe (layer addons) imports stacks.constructs.eks_addons (layer stacks, above it)",
-        ),
-        ("addons.probe", "from fit import inventory\n", "imports fit.inventory (layer fit, above it)"),
-        ("fit.pods", "from addons import coredns\n", "fit.pods (layer fit.pods) imports addons.coredns"),
-        ("k8s_charts.probe", "import findings\nfrom addons.base import ClusterContext\n", "imports addons.base"),
+        # `from pkg import sub` is judged by the submodule; a downward import beside it does not hide it
+        ("addons.probe", "import findings\nfrom fit import inventory\n", "imports fit.inventory (layer fit, above it)"),
+        ("fit.probe", "from stacks.constructs.eks_addons import EksAddons\n", "imports stacks.constructs.eks_addons"),
+        ("addons.probe", "import k8s_charts.workloads\nfrom addons import coredns\n", None),
     ],
 )
 def test_an_upward_import_fails_naming_it(tmp_path: Path, module: str, source: str, named: str | None) -> None:
@@ -187,7 +184,7 @@ def test_an_upward_import_fails_naming_it(tmp_path: Path, module: str, source: s
     modules = {**project_modules(), module: path}
     found = [v for v in violations(modules) if f"{module} " in v]
     if named is None:
-        assert found == []  # fit.sizing_probe is in layer fit (above k8s_charts): the import points down
+        assert found == []  # k8s_charts is below addons, and an add-on may import another: both point down
     else:
         assert len(found) == 1
         assert named in found[0]
@@ -196,16 +193,19 @@ def test_an_upward_import_fails_naming_it(tmp_path: Path, module: str, source: s
 def test_the_downward_imports_of_today_pass() -> None:
     modules = project_modules()
     edges = {(module, target) for module, path in modules.items() for target, _ in imported(module, path, modules)}
-    # The edges the layers exist for: the charts and the add-ons read the sizing rules, the add-ons declare
-    # their pods with fit.pods, the inventory reads the add-ons and the charts, the stacks loop over the add-ons.
-    assert ("k8s_charts.cloudwatch_agent", "fit.platform_values") in edges
-    assert ("addons.cluster_autoscaler", "fit.sizing") in edges
-    assert ("addons.base", "fit.pods") in edges
+    # The edges the layers exist for: the add-ons declare their pods with addons.pods and use the chart
+    # helpers, the fit checks read the registry and the charts, the stacks loop over the registry, the
+    # composition root runs through the entrypoint, which checks the capacity before the CDK loads.
+    assert ("addons.metrics_server", "addons.pods") in edges
+    assert ("addons.prometheus", "k8s_charts.helm") in edges
     assert ("fit.inventory", "addons.registry") in edges
     assert ("fit.inventory", "k8s_charts.workloads") in edges
     assert ("stacks.constructs.eks_controllers", "addons.registry") in edges
+    assert ("stacks.constructs.cluster_monitoring", "addons.registry") in edges
     assert ("stacks.eks", "k8s_charts.platform") in edges
     assert ("k8s_charts.workloads", "names") in edges
+    assert ("entrypoint", "fit.capacity") in edges
+    assert ("app", "entrypoint") in edges
 
 
 def test_no_module_edits_sys_path() -> None:

@@ -148,9 +148,11 @@ PINS = [
     Pin(
         "cdn",
         "static-assets bucket",
-        Locator("AWS::S3::Bucket", {"VersioningConfiguration": {"Status": "Enabled"}}),
+        Locator("AWS::S3::Bucket", {"OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}}),
         "StaticAssetsBucketC3095769",
     ),
+    # Its key: the objects written since it became the bucket's default are unreadable without it.
+    key("cdn", "static-assets key", "StaticAssetsKey54F8FFF6"),
     Pin(
         "cdn",
         "CloudFront log bucket",
@@ -242,11 +244,6 @@ STATEFUL_TYPES = {
 }
 
 
-def _synth(request: pytest.FixtureRequest, env: str) -> Synthesized:
-    synth: Synthesized = request.getfixturevalue(env)
-    return synth
-
-
 def _template(synth: Synthesized, stack: str) -> dict[str, Any]:
     return synth.template_json(getattr(synth.built, stack))
 
@@ -273,8 +270,8 @@ def with_file_system() -> dict[str, Any]:
     [(env, pin) for pin in PINS for env in pin.envs],
     ids=lambda value: value.what if isinstance(value, Pin) else value,
 )
-def test_stateful_resource_keeps_its_logical_id(env: str, pin: Pin, request: pytest.FixtureRequest) -> None:
-    synth = _synth(request, env)
+def test_stateful_resource_keeps_its_logical_id(env: str, pin: Pin, synthesized: Synthesized) -> None:
+    synth = synthesized
     assert pin.id_in(_template(synth, pin.stack), synth.config.resource_prefix) == pin.logical_id
 
 
@@ -284,8 +281,8 @@ def test_file_system_resource_keeps_its_logical_id(pin: Pin, with_file_system: d
 
 
 @pytest.mark.parametrize("env", ["prod", "dev"])
-def test_every_stateful_resource_of_the_app_is_pinned(env: str, request: pytest.FixtureRequest) -> None:
-    synth = _synth(request, env)
+def test_every_stateful_resource_of_the_app_is_pinned(env: str, synthesized: Synthesized) -> None:
+    synth = synthesized
     pinned = {(pin.stack, pin.logical_id) for pin in PINS if env in pin.envs}
     stacks = {attribute: stack for attribute, stack in vars(synth.built).items() if isinstance(stack, cdk.Stack)}
     unpinned = [

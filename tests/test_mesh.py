@@ -23,7 +23,7 @@ from scripts.applied_manifests import applied_manifests
 from scripts.release_review import mesh as mesh_review
 from scripts.release_review.kubernetes import read_cluster
 from scripts.release_review.model import DANGER
-from tests.conftest import Synthesized, synthesize
+from tests.conftest import SYNTH, Synthesized, needs, synthesize
 from tests.repository import ROOT
 from tests.test_snapshots import normalise
 
@@ -315,6 +315,7 @@ def _pre_mesh_node_groups() -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
+@needs(SYNTH)
 def without_mesh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synthesized]:
     yield synthesize(
         "prod",

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from k8s_charts import cloudwatch_agent
-from k8s_charts import prometheus_config as prom
+from addons import cloudwatch_observability as cloudwatch_agent
+from addons import prometheus_config as prom
 from names import AwsNames
 from scripts.applied_manifests import applied_manifests, manifest_payloads
 from tests.conftest import Synthesized
@@ -466,7 +466,7 @@ def test_prometheus_release_runs_every_design_scrape_job(prod: Synthesized) -> N
 
 def test_prometheus_release_carries_the_four_design_rules(prod: Synthesized) -> None:
     _, values, _ = _helm(prod.template_json(prod.built.monitoring), "prometheus")
-    # The design's group, then the service mesh's (k8s_charts/mesh_monitoring.py).
+    # The design's group, then the service mesh's (addons/istio_monitoring.py).
     group, mesh = values["serverFiles"]["tech-lib.yml"]["groups"]
     assert group["name"] == "tech-lib-alerts"
     assert {rule["alert"]: {k: v for k, v in rule.items() if k != "alert"} for rule in group["rules"]} == SEED_RULES

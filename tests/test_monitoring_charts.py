@@ -1,4 +1,5 @@
-"""The monitoring charts and Helm values (k8s_charts/monitoring.py), rendered without the CDK app."""
+"""The monitoring add-ons' charts and Helm values (addons/monitoring_namespace.py, prometheus.py, prometheus_adapter.py,
+grafana.py, exporters.py, cloudwatch_observability.py), rendered without the CDK app."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import cdk8s
 import kubernetes_validate
 import pytest
 
+from addons import cloudwatch_observability as cloudwatch_agent
+from addons import exporters, prometheus_adapter
+from addons import grafana as grafana_chart
+from addons import monitoring_namespace as charts
+from addons import prometheus as prometheus_chart
+from addons import prometheus_config as prom
 from config import load_config
-from k8s_charts import cloudwatch_agent, exporters
-from k8s_charts import grafana as grafana_chart
-from k8s_charts import monitoring as charts
-from k8s_charts import prometheus as prometheus_chart
-from k8s_charts import prometheus_config as prom
 
 APP_NAMESPACE = "tech-lib"
 SYSTEM_NODES = {"node-type": "system"}
@@ -291,7 +293,7 @@ def test_prometheus_components_run_on_system_nodes(prometheus: dict[str, Any], c
 
 
 def test_adapter_queries_the_in_cluster_prometheus_with_the_request_rate_rule() -> None:
-    values = prometheus_chart.adapter_values(placement=PLACEMENT)
+    values = prometheus_adapter.adapter_values(placement=PLACEMENT)
     assert values["prometheus"] == {"url": "http://prometheus-server.monitoring.svc", "port": 80}
     assert values["rules"] == prom.adapter_rules()
     assert values["nodeSelector"] == SYSTEM_NODES
@@ -440,5 +442,10 @@ def test_dev_log_groups_carry_the_dev_prefix() -> None:
 def test_every_chart_and_value_set_fits_the_kubectl_handler_payload(
     objects: dict[tuple[str, str], dict[str, Any]], prometheus: dict[str, Any], grafana: dict[str, Any]
 ) -> None:
-    for payload in (list(objects.values()), prometheus, grafana, prometheus_chart.adapter_values(placement=PLACEMENT)):
+    for payload in (
+        list(objects.values()),
+        prometheus,
+        grafana,
+        prometheus_adapter.adapter_values(placement=PLACEMENT),
+    ):
         assert len(json.dumps(payload).encode()) < PAYLOAD_LIMIT

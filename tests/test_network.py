@@ -8,8 +8,9 @@ from aws_cdk.assertions import Match, Template
 from stacks.network import CLOUDFRONT_ORIGIN_FACING_PREFIX_LISTS
 
 SEED_SUBNETS = {
-    ("10.0.1.0/24", "ap-northeast-1a", True),
-    ("10.0.2.0/24", "ap-northeast-1c", True),
+    # No automatic public IPs, public subnets included: the ALB and the NAT gateways bring their own.
+    ("10.0.1.0/24", "ap-northeast-1a", False),
+    ("10.0.2.0/24", "ap-northeast-1c", False),
     ("10.0.10.0/24", "ap-northeast-1a", False),
     ("10.0.11.0/24", "ap-northeast-1c", False),
     ("10.0.20.0/24", "ap-northeast-1a", False),

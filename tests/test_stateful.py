@@ -35,6 +35,25 @@ def logs_grants(key: Mapping[str, Any]) -> list[str]:
     return patterns
 
 
+def physical_name(value: Any, *, stack_name: str, resources: Mapping[str, Any]) -> str | None:
+    """A name as CloudFormation will spell it: a string, or a join of strings and `Ref`s of resources that get a
+    generated name (`<stack>-<logical id>-<suffix>`, as for the kubectl handler's `/aws/lambda/<function>` groups)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping) and set(value) == {"Fn::Join"} and value["Fn::Join"][0] == "":
+        parts = []
+        for part in value["Fn::Join"][1]:
+            if isinstance(part, str):
+                parts.append(part)
+            elif isinstance(part, Mapping) and set(part) == {"Ref"} and part["Ref"] in resources:
+                named = resources[part["Ref"]].get("Properties", {}).get("FunctionName")
+                parts.append(named if isinstance(named, str) else f"{stack_name}-{part['Ref']}-GENERATED")
+            else:
+                return None
+        return "".join(parts)
+    return None
+
+
 def ungranted_log_groups(synth: Synthesized) -> tuple[list[str], list[str]]:
     """(every encrypted log group checked, those whose ARN no grant of their key matches), as stack/logical id."""
     checked: list[str] = []
@@ -47,10 +66,14 @@ def ungranted_log_groups(synth: Synthesized) -> tuple[list[str], list[str]]:
                 continue
             key_id, _ = group["Properties"]["KmsKeyId"]["Fn::GetAtt"]
             # Without a name, CloudFormation makes one up from the stack and logical ID: the grant must admit any.
-            name = group["Properties"].get("LogGroupName", f"{stack.stack_name}-{group_id}-GENERATED")
+            name = physical_name(
+                group["Properties"].get("LogGroupName", f"{stack.stack_name}-{group_id}-GENERATED"),
+                stack_name=stack.stack_name,
+                resources=resources,
+            )
             where = f"{stack.stack_name}/{group_id}"
             checked.append(where)
-            if not isinstance(name, str) or not any(
+            if name is None or not any(
                 fnmatchcase(arn_prefix + name, grant) for grant in logs_grants(resources[key_id])
             ):
                 ungranted.append(where)
@@ -58,13 +81,15 @@ def ungranted_log_groups(synth: Synthesized) -> tuple[list[str], list[str]]:
 
 
 @pytest.mark.parametrize("env", ["prod", "dev"])
-def test_every_encrypted_log_group_is_inside_its_keys_logs_grant(env: str, request: pytest.FixtureRequest) -> None:
-    synth: Synthesized = request.getfixturevalue(env)
+def test_every_encrypted_log_group_is_inside_its_keys_logs_grant(env: str, synthesized: Synthesized) -> None:
+    synth = synthesized
     checked, ungranted = ungranted_log_groups(synth)
     assert not ungranted, f"CloudWatch Logs may not use the key of: {ungranted}"
     # The groups DataKey makes are among those checked (the check is not vacuous).
     stacks = {where.split("/")[0] for where in checked}
     assert {f"TechLib-{env}-Database", f"TechLib-{env}-Cache"} <= stacks
+    # aws-cdk-lib's kubectl handler groups, named after functions CloudFormation names, are checked too.
+    assert sum(where.startswith(f"TechLib-{env}-Eks/ClusterKubectlProvider") for where in checked) == 2
 
 
 def test_a_key_without_a_log_group_prefix_grants_cloudwatch_logs_nothing() -> None:

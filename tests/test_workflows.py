@@ -54,11 +54,13 @@ def _schema_check(path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.validators  # check-jsonschema
 def test_workflow_is_valid_against_githubs_workflow_schema() -> None:
     result = _schema_check(WORKFLOW)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.validators  # check-jsonschema
 def test_schema_check_rejects_a_broken_workflow(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
     shutil.copy(WORKFLOW, broken)
@@ -93,11 +95,14 @@ def test_the_review_diff_reads_the_base_branchs_baseline(jobs: dict[str, dict[st
     assert _uses(jobs["test"], "actions/checkout")[0]["with"]["fetch-depth"] == 0
 
 
-def test_python_311_and_node_24(jobs: dict[str, dict[str, Any]]) -> None:
-    # jsii supports Node ^22/^24; 20 is past its end of life there (the Makefile still runs on 20).
+def test_python_311_and_the_node_of_nvmrc_which_is_24(jobs: dict[str, dict[str, Any]]) -> None:
+    # jsii supports Node ^22/^24; Node 20 is past its end of life. CI reads the line .nvmrc names, so the
+    # workflow, .nvmrc and package.json's engines cannot drift apart (tests/test_node.py).
+    assert (ROOT / ".nvmrc").read_text().strip() == "24"
     for name in ("test", "online-diff", "deploy-dev", "plan-prod", "deploy-prod"):
         assert _uses(jobs[name], "actions/setup-python")[0]["with"]["python-version"] == "3.11"
-        assert _uses(jobs[name], "actions/setup-node")[0]["with"]["node-version"] == "24"
+        setup_node = _uses(jobs[name], "actions/setup-node")[0]["with"]
+        assert setup_node["node-version-file"] == ".nvmrc" and "node-version" not in setup_node
 
 
 def test_every_action_is_pinned_to_a_full_commit_sha_with_its_tag() -> None:

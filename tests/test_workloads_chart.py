@@ -132,10 +132,24 @@ def test_deployment_rolls_one_pod_at_a_time(prod_manifest: Manifest, name: str, 
     }
 
 
-@pytest.mark.parametrize(("name", "tier"), APPS)
-def test_pods_carry_the_seeds_prometheus_annotations(prod_manifest: Manifest, name: str, tier: str) -> None:
-    annotations = find(prod_manifest, "Deployment", name)["spec"]["template"]["metadata"]["annotations"]
+def test_backend_pods_carry_the_seeds_prometheus_annotations(prod_manifest: Manifest) -> None:
+    annotations = find(prod_manifest, "Deployment", K8sNames.BACKEND)["spec"]["template"]["metadata"]["annotations"]
     assert annotations == {"prometheus.io/scrape": "true", "prometheus.io/port": "9090"}
+
+
+def test_frontend_pods_carry_no_scrape_annotation_and_no_metrics_port(prod_manifest: Manifest) -> None:
+    """The design's 9090 on the frontend is dropped (README, deviations): nginx serves no metrics on any port.
+
+    With `scrape` but no port, the kubernetes-pods job would scrape port 80 at /metrics and get the SPA's
+    HTML; so neither annotation, and no container or Service port beyond http (80).
+    """
+    deployment = find(prod_manifest, "Deployment", K8sNames.FRONTEND)
+    metadata = deployment["spec"]["template"]["metadata"]
+    assert not [key for key in metadata.get("annotations", {}) if key.startswith("prometheus.io/")]
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert container["ports"] == [{"containerPort": 80, "name": "http"}]
+    service = find(prod_manifest, "Service", K8sNames.FRONTEND_SERVICE)
+    assert [port["port"] for port in service["spec"]["ports"]] == [80]
 
 
 @pytest.mark.parametrize(("name", "tier"), APPS)
@@ -816,6 +830,7 @@ def test_make_manifests_removes_a_previous_render(tmp_path: Path, dev_config: Ap
     assert [p.name for p in render(dev_config, tmp_path)] == ["tech-lib-dev-workloads.k8s.yaml"]
 
 
+@pytest.mark.validators  # checkov
 def test_checkov_kubernetes_checks_pass_on_the_rendered_yaml(rendered: Path) -> None:
     result = subprocess.run(
         [

@@ -79,7 +79,7 @@ def cdk_synth(env: str, output: Path) -> BackgroundRun:
     CDK_OUTDIR), as it does on a fresh machine without credentials.
     """
     environ = {k: v for k, v in os.environ.items() if not k.startswith("CDK_")}
-    environ |= {"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "CDK_DISABLE_CLI_TELEMETRY": "true"}
+    environ |= {"CDK_DISABLE_CLI_TELEMETRY": "true"}
     command = [str(CDK), "synth", "--no-lookups", "--no-notices", "--no-version-reporting", "--quiet"]
     command += ["-c", f"env={env}", "--output", str(output)]  # the app command is cdk.json's
     return BackgroundRun(command, output=output, env=environ)
@@ -87,9 +87,8 @@ def cdk_synth(env: str, output: Path) -> BackgroundRun:
 
 def built_in_validation(assembly: Path, scratch: Path) -> BackgroundRun:
     """aws-cdk-lib's jsii validation plugin on the assembly's templates and two probe apps (tests/builtin_validation.py)."""
-    environ = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
     command = [sys.executable, "-m", "tests.builtin_validation", str(assembly), str(scratch)]
-    return BackgroundRun(command, output=scratch, env=environ)
+    return BackgroundRun(command, output=scratch)
 
 
 def cfn_lint(template_files: list[Path]) -> BackgroundRun:

@@ -19,18 +19,17 @@ import os
 import sys
 from pathlib import Path
 
-from scripts.release_review import impact, kubernetes, mesh, policy, report, security
+from config import AppConfig, ConfigError, load_config
+from scripts.release_review import cost_delta, impact, kubernetes, mesh, policy, report, security
 from scripts.release_review.engine import compute, shared_engine
 from scripts.release_review.graph import AppGraph
 from scripts.release_review.inputs import ROOT, Baseline, ReviewError, read_assembly
 from scripts.release_review.model import Finding
 
 
-def _stack_prefix(env: str) -> str:
-    from config import ConfigError, load_config  # noqa: PLC0415 - only the stack-name prefix is needed
-
+def _config(env: str) -> AppConfig:
     try:
-        return load_config(env, environ={}).stack_name("")
+        return load_config(env, environ={})
     except ConfigError as error:
         raise ReviewError(f"configuration error: {error}") from None
 
@@ -40,7 +39,8 @@ def _relative(path: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    assembly = read_assembly(Path(args.assembly), _stack_prefix(args.env))
+    config = _config(args.env)
+    assembly = read_assembly(Path(args.assembly), config.stack_name(""))
     baseline = Baseline(Path(args.baseline_dir) / args.env, ref=args.baseline_ref)
     base_stacks = baseline.stacks()
     for stack, info in assembly.stacks.items():
@@ -71,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
     cluster = kubernetes.review(old_cluster, new_cluster)
     found += cluster.findings
     found += mesh.mesh_findings(old_cluster, new_cluster, fail=fail_on_broadening)
+    cost = cost_delta.review(old, new, base_stacks, assembly.stacks, config)
+    found += cost.findings
     found = list(dict.fromkeys(found))
 
     report.stacks(diffs, printer)
@@ -78,10 +80,13 @@ def run(args: argparse.Namespace) -> int:
     report.section(
         "Deploy impact (cdk deploy --all, in dependency waves)", impact.plan(diffs, assembly.stacks), printer
     )
+    report.section(cost_delta.TITLE, cost.lines, printer)
     report.summary(diffs, source, printer)
     dangers = report.findings(found, set(args.accept), printer)
     if args.markdown:
-        report.markdown(Path(args.markdown), printer, dangers, f"Release review of {args.env} against {source}")
+        report.markdown(
+            Path(args.markdown), printer, dangers, f"Release review of {args.env} against {source}", cost.summary
+        )
     if args.update:
         for line in baseline.update(assembly):
             printer.line(line)

@@ -112,13 +112,16 @@ def findings(found: list[Finding], accepted: set[str], printer: Printer) -> list
     return open_dangers
 
 
-def markdown(path: Path, printer: Printer, dangers: list[Finding], title: str) -> None:
+def markdown(
+    path: Path, printer: Printer, dangers: list[Finding], title: str, headline: list[str] | None = None
+) -> None:
     body = [f"## {title}", ""]
     if dangers:
         body += [":x: **Dangers (the gate fails):**", ""]
         body += [f"- **{f.category}** `{f.key}`: {f.message}" for f in dangers] + [""]
     else:
         body += [":white_check_mark: no dangers", ""]
+    body += [f"- {line}" for line in headline or []] + ([""] if headline else [])
     body += ["<details><summary>full review</summary>", "", "```", *printer.lines, "```", "", "</details>", ""]
     with path.open("a") as handle:
         handle.write("\n".join(body))

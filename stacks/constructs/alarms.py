@@ -26,9 +26,9 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
+from addons import prometheus_config as prom
 from config import AppConfig
-from findings import nag_acknowledge
-from k8s_charts import prometheus_config as prom
+from findings import nag_acknowledge, nag_acknowledge_inline_policy
 from names import AwsNames
 
 # The construct id aws-cdk-lib gives the singleton Lambda behind every AwsCustomResource of a stack.
@@ -318,6 +318,9 @@ def load_balancer_alarms(alarms: StackAlarms, *, alb_hostname: str, log_group: l
         alb_lookup,
         "AwsSolutions-IAM5[Resource::*]",
         "elasticloadbalancing:DescribeLoadBalancers has no resource-level permissions; it only reads",
+    )
+    nag_acknowledge_inline_policy(
+        alb_lookup, "aws-cdk-lib's AwsCustomResource policy for its one DescribeLoadBalancers call"
     )
     # The SDK-call handler aws-cdk-lib creates once per stack for AwsCustomResource.
     handler = cdk.Stack.of(scope).node.find_child(LOOKUP_HANDLER_ID)

@@ -1,26 +1,51 @@
-"""Grafana: its Helm values (Prometheus data source, the system dashboard, ClusterIP only) and its admin Secret.
+"""Grafana: its pinned chart, Helm values (Prometheus data source, the system dashboard, ClusterIP only), its
+pod, and its admin login.
 
-`GrafanaAdminSecretChart`: a SecretStore and an ExternalSecret that build Grafana's admin Secret from a
-Secrets Manager secret generated at deploy time: the password is never in a template or a manifest.
+The admin password is a Secrets Manager secret generated at deploy time; `GrafanaAdminSecretChart` (a
+SecretStore and an ExternalSecret, read by the External Secrets operator of the EKS stack, which this add-on
+allows to read that one secret) builds Grafana's admin Secret from it: the password is never in a template
+or a manifest. It needs the monitoring namespace and Prometheus (its data source); no CRDs of its own.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import aws_cdk as cdk
 import cdk8s
+from aws_cdk import aws_eks_v2 as eks
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from fit import sizing
-from k8s_charts import prometheus_config as prom
+from addons import monitoring_namespace, prometheus
+from addons import prometheus_config as prom
+from addons.base import InstalledMonitoring, MonitoringContext, monitoring_release, system_node_selector
+from addons.monitoring_namespace import MONITORING_REPLICAS, MonitoringPlacement
+from addons.pods import PodComponent, PodResources, component
+from addons.prometheus import PROMETHEUS_URL
+from config import AppConfig
+from findings import nag_acknowledge, nag_acknowledge_inline_policy
 from k8s_charts.external_secrets import SECRET_STORE, SecretKey, aws_secret_store, external_secret
-from k8s_charts.monitoring import MonitoringPlacement
-from k8s_charts.prometheus import PROMETHEUS_URL
+from k8s_charts.helm import HelmRelease
 from k8s_charts.security import restricted_container_security_context, restricted_pod_security_context
 from names import K8sNames, Ports
+
+# Grafana's charts moved to the community repository in 2026; the old one is frozen.
+RELEASE = HelmRelease(
+    chart="grafana",
+    repository="https://grafana-community.github.io/helm-charts",
+    # Grafana 12.4.3; published in https://grafana-community.github.io/helm-charts/index.yaml
+    # (grafana-community/helm-charts gh-pages: release asset grafana-11.6.1/grafana-11.6.1.tgz).
+    version="11.6.1",
+    release=K8sNames.GRAFANA,
+    namespace=K8sNames.MONITORING_NAMESPACE,
+)
+# The chart's commented example 100m/128Mi; Grafana 12 idles near 150Mi, so 192Mi.
+RESOURCES = PodResources(cpu_request_m=100, memory_request_mib=192, memory_limit_mib=384)
 
 # Grafana's admin Secret keys (the chart's defaults for admin.userKey / admin.passwordKey).
 GRAFANA_ADMIN_USER_KEY = "admin-user"
@@ -199,7 +224,106 @@ def grafana_values(*, app_namespace: str, max_connections: int, placement: Monit
         "dashboards": {"tech-lib": {DASHBOARD_UID: {"json": json.dumps(dashboard)}}},
         "securityContext": restricted_pod_security_context(472),
         "containerSecurityContext": restricted_container_security_context(read_only_root=False),
-        "replicas": sizing.MONITORING_REPLICAS,
-        "resources": sizing.GRAFANA.values(),
+        "replicas": MONITORING_REPLICAS,
+        "resources": RESOURCES.values(),
         **placement.values(),
     }
+
+
+def _values(config: AppConfig) -> dict[str, Any]:
+    return grafana_values(
+        app_namespace=config.workloads.namespace,
+        max_connections=config.database.max_connections,
+        placement=MonitoringPlacement(node_selector=system_node_selector(config)),
+    )
+
+
+class Grafana:
+    name = RELEASE.release
+    needs = (monitoring_namespace.ADDON.name, prometheus.ADDON.name)
+
+    def enabled(self, *, config: AppConfig) -> bool:
+        return True
+
+    def pod_values(self, *, config: AppConfig) -> Mapping[str, Any]:
+        return _values(config)
+
+    def pods(self, *, config: AppConfig, values: Mapping[str, Any]) -> tuple[PodComponent, ...]:
+        return (
+            component(
+                name=K8sNames.GRAFANA,
+                namespace=RELEASE.namespace,
+                kind="Deployment",
+                source=RELEASE.release,
+                source_kind="helm",
+                values=values,
+                replicas_key="replicas",
+                default_replicas=1,
+            ),
+        )
+
+    def install(
+        self, scope: Construct, *, context: MonitoringContext, installed: Mapping[str, InstalledMonitoring]
+    ) -> InstalledMonitoring:
+        config, region, key = context.config, context.region, context.key
+        prefix = config.resource_prefix
+        admin_secret = secretsmanager.Secret(
+            scope,
+            "GrafanaAdminSecret",
+            secret_name=f"{prefix}/grafana-admin",
+            description="Grafana admin login (synced into the monitoring namespace by External Secrets)",
+            encryption_key=key,
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                secret_string_template=json.dumps({"username": config.monitoring.grafana_admin_user}),
+                generate_string_key="password",
+                exclude_punctuation=True,
+                password_length=32,
+            ),
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
+        no_rotation = (
+            "Grafana reads its admin password only when it initialises its database; rotation would need a "
+            "Grafana API call. The password never leaves Secrets Manager and the cluster, and Grafana is ClusterIP only."
+        )
+        nag_acknowledge(admin_secret, "AwsSolutions-SMG4", no_rotation)
+        nag_acknowledge(admin_secret, "NIST.800.53.R5-SecretsManagerRotationEnabled", no_rotation)
+        # The External Secrets operator (EKS stack) may read this one secret too; the policy lives here so
+        # the EKS stack never refers to the Monitoring stack.
+        reader = iam.Policy(
+            scope,
+            "ExternalSecretsReadsGrafanaAdmin",
+            roles=[context.external_secrets_role],
+            statements=[
+                iam.PolicyStatement(
+                    actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                    resources=[admin_secret.secret_arn],
+                ),
+                iam.PolicyStatement(
+                    actions=["kms:Decrypt"],
+                    resources=[key.key_arn],
+                    conditions={"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}},
+                ),
+            ],
+        )
+        nag_acknowledge_inline_policy(reader, "The External Secrets operator's read of the Grafana admin secret")
+        secret_sync = eks.KubernetesManifest(
+            scope,
+            "GrafanaAdminSecretSync",
+            cluster=context.cluster,
+            manifest=GrafanaAdminSecretChart(
+                context.k8s_app,
+                f"{prefix}-grafana-admin",
+                values=GrafanaAdminSecretValues(region=region, secret_arn=admin_secret.secret_arn),
+            ).to_json(),
+        )
+        secret_sync.node.add_dependency(
+            installed[monitoring_namespace.ADDON.name].release, reader, *context.platform_ready
+        )
+        chart = monitoring_release(scope, "Grafana", context=context, release=RELEASE, values=_values(config))
+        chart.node.add_dependency(secret_sync, installed[prometheus.ADDON.name].release)
+        return InstalledMonitoring(
+            release=chart, parts={"admin_secret": admin_secret, "admin_secret_sync": secret_sync}
+        )
+
+
+ADDON = Grafana()

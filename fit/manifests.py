@@ -1,5 +1,5 @@
-"""What the cross-layer rules (fit/cross_layer.py) read: our charts rendered as manifests, the Helm values and
-the AWS side's ports, and the helpers the rules use over those manifests.
+"""What the cross-layer rules (fit/cross_layer.py) read: our cdk8s charts rendered as plain manifests, the Helm
+values and the AWS side's ports (`Layers`, built by `layers`), and the helpers the rules use over those manifests.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Any
 import cdk8s
 
 from addons import cluster_autoscaler as ca
+from addons import exporters, monitoring_namespace, prometheus, prometheus_adapter
 from config import AppConfig, ConfigError
 from fit.reachability import config_peers
-from k8s_charts import exporters, monitoring, prometheus
 from k8s_charts import workloads as app
 from k8s_charts.mesh_policy import joins_mesh, mesh_access
 from k8s_charts.platform import AppSecretsChart, AppSecretsValues
@@ -89,7 +89,7 @@ def render_objects(config: AppConfig) -> tuple[dict[str, Any], ...]:
                 cluster_name=config.eks.cluster_name, region=config.region, image_tag="v0", node_selector=system
             ),
         ),
-        monitoring.MonitoringNamespaceChart(
+        monitoring_namespace.MonitoringNamespaceChart(
             charts,
             "monitoring-namespace",
             kubernetes_version=config.eks.kubernetes_version,
@@ -116,28 +116,18 @@ def render_objects(config: AppConfig) -> tuple[dict[str, Any], ...]:
 
 def layers(config: AppConfig, *, alb_to_node_ports: Iterable[int]) -> Layers:
     system = config.eks.node_group(NodeGroups.SYSTEM).labels
-    placement = monitoring.MonitoringPlacement(node_selector=system)
+    placement = monitoring_namespace.MonitoringPlacement(node_selector=system)
     return Layers(
         objects=render_objects(config),
-        prometheus_values=prometheus.prometheus_values(
-            app_namespace=config.workloads.namespace,
-            max_connections=config.database.max_connections,
-            topic_arn=_PLACEHOLDER,
-            region=config.region,
-            placement=placement,
-            mesh=joins_mesh(config, config.workloads.namespace),
-        ),
-        adapter_values=prometheus.adapter_values(placement=placement),
+        # The values the cluster gets (the mesh's scrape jobs and pod label included), topic as a placeholder.
+        prometheus_values=dict(prometheus.ADDON.pod_values(config=config)),
+        adapter_values=prometheus_adapter.adapter_values(placement=placement),
         alb_to_node_ports=frozenset(alb_to_node_ports),
         node_volume_types=frozenset(group.volume_type for group in config.eks.node_groups),
         zones=tuple(config.network.availability_zones),
         meshed_namespaces=tuple(n for n in config.mesh.namespaces if config.mesh.enabled),
-        mesh_peers=tuple(mesh_peers(config)),
+        mesh_peers=tuple(config_peers(config)),
     )
-
-
-def mesh_peers(config: AppConfig) -> list[Any]:
-    return list(config_peers(config))
 
 
 # --- helpers over manifests --------------------------------------------------------------------------------

@@ -1,26 +1,110 @@
-"""The pieces of the pod inventory: a pod-producing component, its tolerations, and how one is read from values.
+"""What an add-on declares about its pods, for the pod inventory (fit/inventory.py) and the capacity model.
 
-fit/inventory.py lists the platform's components with these builders; the capacity model
-(fit/capacity.py) places every `PodComponent` on a node group with `accepts`.
+`PodResources` (requests and limits, as the values carry them), `Toleration`, and `PodComponent` (one
+pod-producing workload: replicas, requests/limits, selector, tolerations) with the readers that build one
+from a chart's or add-on's values (`component`), from our own cdk8s Deployment (`cdk8s_deployment`) or for a
+DaemonSet (`daemonset`). Where a value is not set, the chart's own default is used and `declared` says so.
+Which node group a pod lands on is the fit checks' question (fit/placement.py): `node_group` is filled in there.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from config import AppConfig, ConfigError
-from config.schema import NodeGroupConfig
-from fit import sizing
-from k8s_charts import workloads as app
-from k8s_charts.web_workload import Autoscaling, Resources
+_CPU_RE = re.compile(r"^(\d+(?:\.\d+)?)(m?)$")
+_MEMORY_UNITS = {
+    "Ki": 1 / 1024,
+    "Mi": 1,
+    "Gi": 1024,
+    "K": 1000 / 1024**2,
+    "M": 1000**2 / 1024**2,
+    "G": 1000**3 / 1024**2,
+}
+_MEMORY_RE = re.compile(r"^(\d+(?:\.\d+)?)(Ki|Mi|Gi|K|M|G)?$")
+
+
+def cpu_millicores(quantity: str | int | float) -> int:
+    """A Kubernetes CPU quantity ("250m", "1", 0.5) in millicores."""
+    match = _CPU_RE.match(str(quantity))
+    if not match:
+        raise ValueError(f"not a CPU quantity: {quantity!r}")
+    number, milli = float(match.group(1)), match.group(2)
+    return round(number if milli else number * 1000)
+
+
+def memory_mib(quantity: str | int) -> int:
+    """A Kubernetes memory quantity ("128Mi", "1Gi", bytes) in MiB, rounded up."""
+    match = _MEMORY_RE.match(str(quantity))
+    if not match:
+        raise ValueError(f"not a memory quantity: {quantity!r}")
+    number, unit = float(match.group(1)), match.group(2)
+    value = number * _MEMORY_UNITS[unit] if unit else number / 1024**2
+    return -int(-value // 1)
+
+
+@dataclass(frozen=True)
+class PodResources:
+    """Requests and limits of one pod (all its containers together when it has several)."""
+
+    cpu_request_m: int
+    memory_request_mib: int
+    memory_limit_mib: int
+    # No CPU limit by default: a throttled controller misses its leases; memory limits stop a leak.
+    cpu_limit_m: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.memory_limit_mib < self.memory_request_mib:
+            raise ValueError(f"memory limit {self.memory_limit_mib}Mi below request {self.memory_request_mib}Mi")
+        if self.cpu_limit_m is not None and self.cpu_limit_m < self.cpu_request_m:
+            raise ValueError(f"CPU limit {self.cpu_limit_m}m below request {self.cpu_request_m}m")
+
+    def values(self) -> dict[str, Any]:
+        """As Helm values / add-on configuration (`resources:`)."""
+        limits: dict[str, str] = {"memory": f"{self.memory_limit_mib}Mi"}
+        if self.cpu_limit_m is not None:
+            limits["cpu"] = f"{self.cpu_limit_m}m"
+        return {
+            "requests": {"cpu": f"{self.cpu_request_m}m", "memory": f"{self.memory_request_mib}Mi"},
+            "limits": limits,
+        }
+
+    @classmethod
+    def from_values(cls, resources: dict[str, Any]) -> PodResources:
+        """Back from a `resources:` mapping (what a chart or manifest carries)."""
+        requests, limits = resources.get("requests", {}), resources.get("limits", {})
+        return cls(
+            cpu_request_m=cpu_millicores(requests.get("cpu", 0)),
+            memory_request_mib=memory_mib(requests.get("memory", 0)),
+            memory_limit_mib=memory_mib(limits.get("memory", requests.get("memory", 0))),
+            cpu_limit_m=cpu_millicores(limits["cpu"]) if "cpu" in limits else None,
+        )
+
+    def times(self, containers: int) -> PodResources:
+        """The pod's total when every one of `containers` containers gets these resources."""
+        return PodResources(
+            cpu_request_m=self.cpu_request_m * containers,
+            memory_request_mib=self.memory_request_mib * containers,
+            memory_limit_mib=self.memory_limit_mib * containers,
+            cpu_limit_m=None if self.cpu_limit_m is None else self.cpu_limit_m * containers,
+        )
+
+    def plus(self, other: PodResources) -> PodResources:
+        return PodResources(
+            cpu_request_m=self.cpu_request_m + other.cpu_request_m,
+            memory_request_mib=self.memory_request_mib + other.memory_request_mib,
+            memory_limit_mib=self.memory_limit_mib + other.memory_limit_mib,
+            cpu_limit_m=None
+            if self.cpu_limit_m is None or other.cpu_limit_m is None
+            else self.cpu_limit_m + other.cpu_limit_m,
+        )
+
 
 Kind = Literal["Deployment", "StatefulSet", "DaemonSet"]
 SourceKind = Literal["helm", "addon", "cdk8s"]
-# The cdk8s chart id WorkloadsStack gives the application chart.
-WORKLOADS_CHART = "Workloads"
 
 
 @dataclass(frozen=True)
@@ -65,46 +149,23 @@ class PodComponent:
     memory_request_mib: int
     cpu_limit_m: int | None
     memory_limit_mib: int
-    node_group: str | None  # None: a DaemonSet, one pod on every node it tolerates
     node_selector: Mapping[str, str] = field(default_factory=dict)
     tolerations: tuple[Toleration, ...] = ()
     max_surge: int = 0  # extra pods a rolling update starts (0: Recreate, StatefulSet, DaemonSet)
     declared: bool = True  # False: requests left to a chart default we did not choose
     source_kind: SourceKind = "helm"
+    # The group it is counted on (fit/placement.py `placed`); None: not placed yet, or a DaemonSet (one
+    # pod on every node it tolerates).
+    node_group: str | None = None
 
     @property
-    def resources(self) -> sizing.PodResources:
-        return sizing.PodResources(
+    def resources(self) -> PodResources:
+        return PodResources(
             cpu_request_m=self.cpu_request_m,
             memory_request_mib=self.memory_request_mib,
             memory_limit_mib=self.memory_limit_mib,
             cpu_limit_m=self.cpu_limit_m,
         )
-
-
-def accepts(group: NodeGroupConfig, node_selector: Mapping[str, str], tolerations: Sequence[Toleration]) -> bool:
-    """True when a pod with this selector and these tolerations may be scheduled on the group's nodes."""
-    # The labels the kubelet and EKS put on every managed node, besides the configured ones.
-    labels = {"kubernetes.io/os": "linux", "eks.amazonaws.com/nodegroup": group.name, **group.labels}
-    if any(labels.get(key) != value for key, value in node_selector.items()):
-        return False
-    return all(any(t.tolerates(taint.key, taint.value, taint.effect) for t in tolerations) for taint in group.taints)
-
-
-def place(config: AppConfig, name: str, selector: Mapping[str, str], tolerations: Sequence[Toleration]) -> str:
-    """The node group a workload is counted on; none accepting it is a configuration error."""
-    groups = [g.name for g in config.eks.node_groups if accepts(g, selector, tolerations)]
-    allowed = ", ".join(f"{g.name} (labels {dict(g.labels)}, taints {len(g.taints)})" for g in config.eks.node_groups)
-    if not groups:
-        raise ConfigError(
-            f"eks.node_groups ({name})",
-            f"no node group accepts {name} (nodeSelector {dict(selector)}, "
-            f"{len(tolerations)} tolerations): its pods would stay Pending",
-            allowed,
-        )
-    # Several groups may accept a workload (e.g. an on-demand and a Spot group with the same labels): it is
-    # counted whole on the first in configuration order, so it still fits when the others have no nodes.
-    return groups[0]
 
 
 def rolling_surge(replicas: int) -> int:
@@ -113,7 +174,6 @@ def rolling_surge(replicas: int) -> int:
 
 
 def component(
-    config: AppConfig,
     *,
     name: str,
     namespace: str,
@@ -124,7 +184,7 @@ def component(
     replicas_key: str | None,
     default_replicas: int,
     containers: int = 1,
-    extra: sizing.PodResources | None = None,
+    extra: PodResources | None = None,
     default_tolerations: tuple[Toleration, ...] = (),
     surge: bool = True,
     max_replicas: int | None = None,
@@ -133,7 +193,7 @@ def component(
     """An entry from a chart's or add-on's values (a missing key falls back to the chart's default)."""
     replicas = int(values.get(replicas_key, default_replicas)) if replicas_key else default_replicas
     raw_resources = values.get("resources") or {}
-    resources = sizing.PodResources.from_values(raw_resources).times(containers)
+    resources = PodResources.from_values(raw_resources).times(containers)
     if extra is not None:
         resources = resources.plus(extra)
     selector = dict(values.get("nodeSelector") or {})
@@ -141,7 +201,6 @@ def component(
         tolerations = tuple(Toleration.from_values(t) for t in values["tolerations"] or ())
     else:
         tolerations = default_tolerations
-    node_group = None if kind == "DaemonSet" else place(config, name, selector, tolerations)
     return PodComponent(
         name=name,
         namespace=namespace,
@@ -153,7 +212,6 @@ def component(
         memory_request_mib=resources.memory_request_mib,
         cpu_limit_m=resources.cpu_limit_m,
         memory_limit_mib=resources.memory_limit_mib,
-        node_group=node_group,
         node_selector=selector,
         tolerations=tolerations,
         max_surge=rolling_surge(replicas) if surge and kind == "Deployment" else 0,
@@ -162,44 +220,13 @@ def component(
     )
 
 
-def web_workload(
-    config: AppConfig, *, name: str, resources: Resources, autoscaling: Autoscaling, values: app.WorkloadsValues
-) -> PodComponent:
-    parsed = sizing.PodResources.from_values(
-        {
-            "requests": {"cpu": resources.request_cpu, "memory": resources.request_memory},
-            "limits": {"cpu": resources.limit_cpu, "memory": resources.limit_memory},
-        }
-    )
-    tolerations = tuple(Toleration(key=t.key, value=t.value, effect=t.effect) for t in values.placement.tolerations)
-    selector = dict(values.placement.node_labels)
-    return PodComponent(
-        name=name,
-        namespace=values.namespace,
-        kind="Deployment",
-        source=WORKLOADS_CHART,
-        source_kind="cdk8s",
-        replicas=autoscaling.min_replicas,
-        max_replicas=autoscaling.max_replicas,
-        cpu_request_m=parsed.cpu_request_m,
-        memory_request_mib=parsed.memory_request_mib,
-        cpu_limit_m=parsed.cpu_limit_m,
-        memory_limit_mib=parsed.memory_limit_mib,
-        node_group=place(config, name, selector, tolerations),
-        node_selector=selector,
-        tolerations=tolerations,
-        max_surge=1,  # WebWorkload's RollingUpdate maxSurge
-    )
-
-
 def cdk8s_deployment(
-    config: AppConfig,
     *,
     name: str,
     namespace: str,
     source: str,
     replicas: int,
-    resources: sizing.PodResources,
+    resources: PodResources,
     selector: Mapping[str, str],
     tolerations: tuple[Toleration, ...] = (),
 ) -> PodComponent:
@@ -214,7 +241,6 @@ def cdk8s_deployment(
         memory_request_mib=resources.memory_request_mib,
         cpu_limit_m=resources.cpu_limit_m,
         memory_limit_mib=resources.memory_limit_mib,
-        node_group=place(config, name, selector, tolerations),
         node_selector=dict(selector),
         tolerations=tolerations,
         max_surge=rolling_surge(replicas),
@@ -223,7 +249,7 @@ def cdk8s_deployment(
 
 
 def daemonset(
-    name: str, namespace: str, source: str, resources: sizing.PodResources, *, declared: bool = False
+    name: str, namespace: str, source: str, resources: PodResources, *, declared: bool = False
 ) -> PodComponent:
     return PodComponent(
         name=name,
@@ -236,7 +262,6 @@ def daemonset(
         memory_request_mib=resources.memory_request_mib,
         cpu_limit_m=resources.cpu_limit_m,
         memory_limit_mib=resources.memory_limit_mib,
-        node_group=None,
         tolerations=TOLERATE_ALL,
         declared=declared,
         source_kind="addon",

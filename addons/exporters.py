@@ -1,21 +1,28 @@
-"""postgres-exporter and redis-exporter: our own cdk8s chart, applied through the cluster's kubectl provider.
+"""postgres-exporter and redis-exporter: our own cdk8s chart, applied by the Monitoring stack through the
+cluster's kubectl provider.
 
 `ExportersChart`: the design's `postgres-exporter` (9187) and `redis-exporter` (9121) Deployments and
 Services in the application namespace, where the synced `db-credentials` / `redis-credentials` Secrets
-live. Redis is reached over TLS (`rediss://`), as ElastiCache's in-transit encryption requires.
+live. Redis is reached over TLS (`rediss://`), as ElastiCache's in-transit encryption requires. It needs
+the application namespace of the EKS stack, and the Secrets/ConfigMap the Workloads stack syncs (app.py
+adds that dependency: the Monitoring stack does not read the Workloads stack's constructs).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import cdk8s
+from aws_cdk import aws_eks_v2 as eks
 from cdk8s_plus_36 import k8s
 from constructs import Construct
 
-from fit import sizing
-from k8s_charts.mesh_policy import WorkloadAccess, network_policy_rules
+from addons.base import InstalledMonitoring, MonitoringContext, system_node_selector
+from addons.pods import PodComponent, PodResources, cdk8s_deployment
+from config import AppConfig
+from k8s_charts.mesh_policy import WorkloadAccess, mesh_access, network_policy_rules
 from k8s_charts.network_policies import metrics_only_from_monitoring
 from k8s_charts.security import NOBODY, restricted_container, restricted_pod
 from k8s_charts.web_workload import checkov_skip_annotations
@@ -25,7 +32,8 @@ POSTGRES_EXPORTER_IMAGE = "quay.io/prometheuscommunity/postgres-exporter:v0.19.1
 REDIS_EXPORTER_IMAGE = "docker.io/oliver006/redis_exporter:v1.81.0"
 DB_CREDENTIALS_MOUNT = "/etc/postgres-exporter/credentials"
 
-EXPORTER_RESOURCES = sizing.EXPORTER
+# One query round per scrape.
+EXPORTER_RESOURCES = PodResources(cpu_request_m=50, memory_request_mib=64, memory_limit_mib=128, cpu_limit_m=200)
 EXPORTER_REPLICAS = 1
 EXPORTER_CHECKOV_SKIPS = {
     "CKV_K8S_43": "the exporter image is pinned by release tag; digests are not resolvable at synth (no registry access)",
@@ -239,3 +247,54 @@ class ExportersChart(cdk8s.Chart):
                 "the AUTH token comes from the Secret synced by External Secrets",
             },
         )
+
+
+class Exporters:
+    name = "exporters"
+    needs: tuple[str, ...] = ()
+
+    def enabled(self, *, config: AppConfig) -> bool:
+        return True
+
+    def pod_values(self, *, config: AppConfig) -> Mapping[str, Any]:
+        return {"nodeSelector": dict(system_node_selector(config))}
+
+    def pods(self, *, config: AppConfig, values: Mapping[str, Any]) -> tuple[PodComponent, ...]:
+        return tuple(
+            cdk8s_deployment(
+                name=name,
+                namespace=config.workloads.namespace,
+                source=chart_id(config),
+                replicas=EXPORTER_REPLICAS,
+                resources=EXPORTER_RESOURCES,
+                selector=values["nodeSelector"],
+            )
+            for name in (K8sNames.POSTGRES_EXPORTER, K8sNames.REDIS_EXPORTER)
+        )
+
+    def install(
+        self, scope: Construct, *, context: MonitoringContext, installed: Mapping[str, InstalledMonitoring]
+    ) -> InstalledMonitoring:
+        manifest = eks.KubernetesManifest(
+            scope,
+            "Exporters",
+            cluster=context.cluster,
+            manifest=ExportersChart(
+                context.k8s_app,
+                chart_id(context.config),
+                namespace=context.config.workloads.namespace,
+                placement=ExporterPlacement(node_labels=dict(context.node_selector)),
+                mesh_access=mesh_access(context.config),
+            ).to_json(),
+        )
+        # The namespace, and the Secrets/ConfigMap the exporters read, are the EKS platform's.
+        manifest.node.add_dependency(context.app_namespace, *context.platform_ready)
+        return InstalledMonitoring(release=manifest)
+
+
+def chart_id(config: AppConfig) -> str:
+    """The cdk8s chart id (the inventory's `source`)."""
+    return f"{config.resource_prefix}-exporters"
+
+
+ADDON = Exporters()

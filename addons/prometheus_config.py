@@ -1,6 +1,6 @@
 """The design's Prometheus scrape configuration and alert rules, as data.
 
-One source: the Helm values of the in-cluster Prometheus (k8s_charts/prometheus.py) are rendered from
+One source: the Helm values of the in-cluster Prometheus (addons/prometheus.py) are rendered from
 these functions, and the tests compare the synthesized values against the design document through them.
 
 Deviations from the design's `monitoring/prometheus-config.yaml`, each needed for the job to work:

@@ -1,4 +1,4 @@
-"""How Prometheus watches the mesh and reaches meshed pods under STRICT mTLS (kept apart: monitoring moves).
+"""How Prometheus watches the Istio mesh and reaches meshed pods under STRICT mTLS (used by addons/prometheus.py).
 
 - Prometheus' server pod joins the mesh on its own (pod label `istio.io/dataplane-mode: ambient`), so its
   scrapes of the meshed app namespace leave through ztunnel as HBONE with mTLS and its identity
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from k8s_charts.prometheus_config import AlertRule
+from addons.prometheus_config import AlertRule
 from names import Mesh, Ports
 
 ISTIOD_JOB = "istiod"
@@ -75,3 +75,20 @@ def mesh_alert_rules() -> tuple[AlertRule, ...]:
 
 def mesh_rule_group() -> dict[str, Any]:
     return {"name": MESH_RULE_GROUP, "rules": [rule.to_dict() for rule in mesh_alert_rules()]}
+
+
+def with_mesh_monitoring(values: dict[str, Any], *, rules_file: str) -> dict[str, Any]:
+    """Prometheus' values with its server pod enrolled in ambient, the mesh's scrape jobs and alert group."""
+    files = values["serverFiles"]
+    return {
+        **values,
+        "server": {**values["server"], "podLabels": dict(PROMETHEUS_POD_LABELS)},
+        "serverFiles": {
+            **files,
+            "prometheus.yml": {
+                **files["prometheus.yml"],
+                "scrape_configs": [*files["prometheus.yml"]["scrape_configs"], *mesh_scrape_configs()],
+            },
+            rules_file: {"groups": [*files[rules_file]["groups"], mesh_rule_group()]},
+        },
+    }
