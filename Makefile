@@ -43,7 +43,7 @@ NODE_INSTALLED := $(NODE_TOOLCHAIN)/node_modules/.installed
 export PATH := $(CURDIR)/$(NODE_TOOLCHAIN)/node_modules/.bin:$(PATH)
 endif
 
-.PHONY: help bootstrap lock crds verify-charts synth test check check-tests capacity capacity-reference cost cost-reference lint typecheck pytest diff diff-online manifests diagram bench baseline config-reference suppressions deploy deploy-plan security-scan clean
+.PHONY: help bootstrap lock crds verify-charts synth test check check-tests capacity capacity-reference cost cost-reference reachability reachability-reference lint typecheck pytest diff diff-online manifests diagram bench baseline config-reference suppressions deploy deploy-plan security-scan clean
 
 help:
 	@echo "make synth   synthesize every stack of ENV=$(ENV) into cdk.out (no AWS credentials needed)"
@@ -54,6 +54,7 @@ help:
 	@echo "make deploy  cdk deploy --all for ENV, independent stacks in parallel (needs AWS credentials)"
 	@echo "make deploy-plan  waves, critical path and estimated deploy time of ENV (offline)"
 	@echo "make security-scan  checkov over the workflows and the repository (secrets)"
+	@echo "make reachability  who can reach whom in ENV's cdk.out (NetworkPolicy, Istio, security groups)"
 	@echo "make cost    monthly cost estimate of cdk.out (USD; run make synth ENV=... first); COST_ARGS=--json"
 	@echo "make capacity  pod slots, CPU and memory per node group of ENV (needed vs available)"
 	@echo "make suppressions  list every acknowledged finding with its reason"
@@ -190,6 +191,13 @@ capacity: $(VENV)/.installed
 capacity-reference: $(VENV)/.installed
 	$(BIN)/python -m scripts.capacity --write-readme
 
+# Who can reach whom (NetworkPolicies, Istio policies, security groups), from cdk.out; exit 1 when the layers disagree.
+reachability: $(VENV)/.installed
+	@test -d cdk.out || { echo "no cdk.out: run make synth ENV=$(ENV) first"; exit 2; }
+	$(BIN)/python -m scripts.reachability --env $(ENV) --assembly cdk.out
+
+reachability-reference: synth
+	$(BIN)/python -m scripts.reachability --env prod --assembly cdk.out --write-readme README.md
 # The monthly estimate of the synthesized cdk.out (it must be ENV's synth: `make synth ENV=dev` first).
 cost: $(VENV)/.installed
 	$(BIN)/python -m scripts.cost --env $(ENV) --assembly cdk.out $(COST_ARGS)

@@ -25,6 +25,10 @@ class Ports:
     ALERTMANAGER = 9093
     PROMETHEUS_SERVER = 80
     GRAFANA = 80
+    # Istio ambient (istio.io "ambient-and-networkpolicy", "ambient/usage/networkpolicy"; the charts' templates).
+    HBONE = 15008  # ztunnel's inbound tunnel on every meshed pod: all mesh traffic arrives here
+    ISTIOD_MONITORING = 15014  # istiod's Prometheus endpoint (its pod's prometheus.io/port)
+    ZTUNNEL_METRICS = 15020  # ztunnel's Prometheus endpoint (its pod's prometheus.io/port)
 
 
 class K8sNames:
@@ -53,6 +57,31 @@ class K8sNames:
     PROMETHEUS_ADAPTER = "prometheus-adapter"
     CLOUDWATCH_NAMESPACE = "amazon-cloudwatch"
     CLOUDWATCH_AGENT = "cloudwatch-agent"
+
+
+class Mesh:
+    """Names the Istio ambient mesh and the objects that refer to it share (addons/istio_*.py, k8s_charts/mesh_policy.py)."""
+
+    NAMESPACE = "istio-system"  # the charts' and the mesh root namespace (mesh-wide PeerAuthentication)
+    ISTIOD = "istiod"
+    ZTUNNEL = "ztunnel"
+    ISTIO_CNI = "istio-cni-node"  # the cni chart's DaemonSet and service account
+    DATAPLANE_MODE_LABEL = "istio.io/dataplane-mode"  # namespace (or pod) label enrolling it in ambient
+    AMBIENT = "ambient"
+    # Taint the node groups register with; istiod's untaint controller removes it once istio-cni is ready
+    # on the node, so no pod starts before its traffic can be captured (istio/istio#55968).
+    STARTUP_TAINT = "cni.istio.io/not-ready"
+    # The source address of kubelet probes to ambient pods (istio-cni SNATs them to it).
+    PROBE_SOURCE_CIDR = "169.254.7.127/32"
+    # Prometheus' server pod as the prometheus chart labels it, and its service account (its fullname).
+    PROMETHEUS_POD_LABELS = {"app.kubernetes.io/name": "prometheus", "app.kubernetes.io/component": "server"}
+    PROMETHEUS_SERVICE_ACCOUNT = "prometheus-server"
+    TRUST_DOMAIN = "cluster.local"
+
+    @classmethod
+    def principal(cls, namespace: str, service_account: str) -> str:
+        """An AuthorizationPolicy principal: the workload's SPIFFE identity without the spiffe:// scheme."""
+        return f"{cls.TRUST_DOMAIN}/ns/{namespace}/sa/{service_account}"
 
 
 class NodeGroups:

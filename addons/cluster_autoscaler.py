@@ -40,7 +40,7 @@ from findings import nag_acknowledge, nag_acknowledge_inline_policy
 from k8s_charts.helm import HelmRelease
 from k8s_charts.network_policies import metrics_only_from_monitoring
 from k8s_charts.security import restricted_container_security_context, restricted_pod_security_context
-from names import K8sNames, NodeGroups, Ports
+from names import K8sNames, Mesh, NodeGroups, Ports
 
 NAME = "cluster-autoscaler"
 NAMESPACE = K8sNames.CLUSTER_AUTOSCALER_NAMESPACE
@@ -175,6 +175,13 @@ def network_policy() -> dict[str, Any]:
     return dict(policy)
 
 
+def startup_taint_args(config: AppConfig) -> dict[str, Any]:
+    """`--startup-taint` (since 1.29) for the mesh's cni.istio.io/not-ready: a node still carrying it is one that is
+    coming up, not one that cannot take the pending pods, so the autoscaler neither adds a second node for them
+    nor scales the first away."""
+    return {"startup-taint": Mesh.STARTUP_TAINT} if config.mesh.enabled else {}
+
+
 def values(config: AppConfig, *, region: str) -> dict[str, Any]:
     """The chart's values: the seed's flags, our image tag, requests, placement and security contexts."""
     spot = config.eks.spot_app_nodes is not None
@@ -187,7 +194,7 @@ def values(config: AppConfig, *, region: str) -> dict[str, Any]:
             "tag": SUPPORTED_VERSIONS[config.eks.kubernetes_version].cluster_autoscaler_image_tag,
             "pullPolicy": "Always",
         },
-        "extraArgs": SEED_ARGS,
+        "extraArgs": {**SEED_ARGS, **startup_taint_args(config)},
         # Burst capacity comes from Spot first (the design's cost policy), on-demand after.
         "expanderPriorities": expander_priorities((NodeGroups.APP_SPOT,) if spot else ()),
         "rbac": {"serviceAccount": {"name": SERVICE_ACCOUNT}},

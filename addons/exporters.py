@@ -22,6 +22,7 @@ from constructs import Construct
 from addons.base import InstalledMonitoring, MonitoringContext, system_node_selector
 from addons.pods import PodComponent, PodResources, cdk8s_deployment
 from config import AppConfig
+from k8s_charts.mesh_policy import WorkloadAccess, mesh_access, network_policy_rules
 from k8s_charts.network_policies import metrics_only_from_monitoring
 from k8s_charts.security import NOBODY, restricted_container, restricted_pod
 from k8s_charts.web_workload import checkov_skip_annotations
@@ -61,7 +62,9 @@ class Exporter(Construct):
         volumes: Sequence[k8s.Volume] = (),
         volume_mounts: Sequence[k8s.VolumeMount] = (),
         checkov_skips: Mapping[str, str] | None = None,
+        access: WorkloadAccess | None = None,
     ) -> None:
+        """`access`: the mesh's declaration of this exporter (a meshed namespace) renders its NetworkPolicy."""
         super().__init__(scope, id_)
         selector = {"app": name}
         labels = {**selector, "tier": "monitoring"}
@@ -137,8 +140,21 @@ class Exporter(Construct):
                 ports=[k8s.ServicePort(name=K8sNames.METRICS_PORT, port=port, target_port=probe_port)],
             ),
         )
-        self.network_policy = metrics_only_from_monitoring(
-            self, "NetworkPolicy", name=name, labels=selector, selector=selector, port=probe_port
+        self.network_policy = (
+            metrics_only_from_monitoring(
+                self, "NetworkPolicy", name=name, labels=selector, selector=selector, port=probe_port
+            )
+            if access is None
+            else k8s.KubeNetworkPolicy(
+                self,
+                "NetworkPolicy",
+                metadata=k8s.ObjectMeta(name=name, labels=selector),
+                spec=k8s.NetworkPolicySpec(
+                    pod_selector=k8s.LabelSelector(match_labels=selector),
+                    policy_types=["Ingress"],
+                    ingress=network_policy_rules(access),
+                ),
+            )
         )
 
 
@@ -158,8 +174,18 @@ def _config_env(name: str, config_map: str, key: str) -> k8s.EnvVar:
 class ExportersChart(cdk8s.Chart):
     """postgres-exporter and redis-exporter, in the application namespace next to the Secrets they read."""
 
-    def __init__(self, scope: Construct, id_: str, *, namespace: str, placement: ExporterPlacement) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        namespace: str,
+        placement: ExporterPlacement,
+        mesh_access: Sequence[WorkloadAccess] = (),
+    ) -> None:
+        """`mesh_access`: the mesh's access declaration when the namespace is meshed (k8s_charts/mesh_policy.py)."""
         super().__init__(scope, id_, namespace=namespace, disable_resource_name_hashes=True)
+        access = {a.name: a for a in mesh_access}
         # The address parts come from the synced Secret as environment variables (Kubernetes expands
         # $(VAR) in later variables); the user name and password are read from the mounted Secret files.
         self.postgres = Exporter(
@@ -178,6 +204,7 @@ class ExportersChart(cdk8s.Chart):
                 k8s.EnvVar(name="DATA_SOURCE_PASS_FILE", value=f"{DB_CREDENTIALS_MOUNT}/{K8sKeys.DB_PASSWORD}"),
             ],
             placement=placement,
+            access=access.get(K8sNames.POSTGRES_EXPORTER),
             volumes=[
                 k8s.Volume(
                     name="db-credentials",
@@ -213,6 +240,7 @@ class ExportersChart(cdk8s.Chart):
                 k8s.EnvVar(name="REDIS_EXPORTER_CONFIG_COMMAND", value="-"),
             ],
             placement=placement,
+            access=access.get(K8sNames.REDIS_EXPORTER),
             checkov_skips={
                 **EXPORTER_CHECKOV_SKIPS,
                 "CKV_K8S_35": "redis_exporter reads a password file only as a JSON map keyed by address; "
@@ -256,6 +284,7 @@ class Exporters:
                 chart_id(context.config),
                 namespace=context.config.workloads.namespace,
                 placement=ExporterPlacement(node_labels=dict(context.node_selector)),
+                mesh_access=mesh_access(context.config),
             ).to_json(),
         )
         # The namespace, and the Secrets/ConfigMap the exporters read, are the EKS platform's.

@@ -22,6 +22,7 @@ from constructs import Construct
 from addons.base import InstalledMonitoring, MonitoringContext
 from addons.pods import PodComponent
 from config import AppConfig
+from k8s_charts.mesh_policy import joins_mesh, prometheus_peer_authentication
 from k8s_charts.platform import pod_security_labels
 from names import K8sNames
 
@@ -47,7 +48,8 @@ class MonitoringPlacement:
 class MonitoringNamespaceChart(cdk8s.Chart):
     """The `monitoring` namespace and the StorageClass of the monitoring volumes."""
 
-    def __init__(self, scope: Construct, id_: str, *, kubernetes_version: str) -> None:
+    def __init__(self, scope: Construct, id_: str, *, kubernetes_version: str, prometheus_meshed: bool = False) -> None:
+        """`prometheus_meshed`: Prometheus joins the mesh as a client; its own inbound stays PERMISSIVE."""
         super().__init__(scope, id_, disable_resource_name_hashes=True)
         version = f"v{kubernetes_version}"
         labels = pod_security_labels(MONITORING_PSS_AUDIT, version)
@@ -66,6 +68,8 @@ class MonitoringNamespaceChart(cdk8s.Chart):
             allow_volume_expansion=True,
             reclaim_policy="Delete",
         )
+        if prometheus_meshed:
+            self.prometheus_mtls = prometheus_peer_authentication(self)
 
 
 class MonitoringNamespace:
@@ -93,6 +97,7 @@ class MonitoringNamespace:
                 context.k8s_app,
                 f"{config.resource_prefix}-monitoring-namespace",
                 kubernetes_version=config.eks.kubernetes_version,
+                prometheus_meshed=joins_mesh(config, config.workloads.namespace),
             ).to_json(),
         )
         return InstalledMonitoring(release=namespace)

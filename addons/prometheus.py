@@ -16,7 +16,7 @@ from typing import Any
 
 from constructs import Construct
 
-from addons import monitoring_namespace
+from addons import istio_monitoring, monitoring_namespace
 from addons import prometheus_config as prom
 from addons.base import PLACEHOLDER, InstalledMonitoring, MonitoringContext, monitoring_release, system_node_selector
 from addons.monitoring_namespace import MONITORING_REPLICAS, STORAGE_CLASS, MonitoringPlacement
@@ -25,6 +25,7 @@ from addons.pods import PodComponent, PodResources, component
 from config import AppConfig
 from findings import nag_acknowledge, nag_acknowledge_inline_policy
 from k8s_charts.helm import HelmRelease
+from k8s_charts.mesh_policy import joins_mesh
 from k8s_charts.security import restricted_container_security_context, restricted_pod_security_context
 from names import K8sNames
 
@@ -148,13 +149,17 @@ def prometheus_values(
 
 
 def _values(config: AppConfig, *, topic_arn: str, region: str) -> dict[str, Any]:
-    return prometheus_values(
+    values = prometheus_values(
         app_namespace=config.workloads.namespace,
         max_connections=config.database.max_connections,
         topic_arn=topic_arn,
         region=region,
         placement=MonitoringPlacement(node_selector=system_node_selector(config)),
     )
+    # Prometheus joins the mesh as a client when the namespace it scrapes is meshed (addons/istio_monitoring.py).
+    if joins_mesh(config, config.workloads.namespace):
+        return istio_monitoring.with_mesh_monitoring(values, rules_file=prom.RULES_FILE)
+    return values
 
 
 class Prometheus:

@@ -24,6 +24,10 @@ from addons import (
     exporters,
     external_secrets,
     grafana,
+    istio_base,
+    istio_cni,
+    istio_istiod,
+    istio_ztunnel,
     kube_proxy,
     metrics_server,
     monitoring_namespace,
@@ -50,7 +54,10 @@ CONTROLLERS: tuple[ControllerAddOn, ...] = (
     external_secrets.ADDON,
     cluster_autoscaler.ADDON,
 )
-EKS_STACK: tuple[AddOn, ...] = (*MANAGED, *CONTROLLERS)
+# The Istio ambient mesh (mesh.enabled), in its install order: base (CRDs), istiod, cni, ztunnel. The EKS stack
+# installs them between the node groups and the add-ons that need schedulable nodes (stacks/constructs/eks_mesh.py).
+MESH: tuple[ControllerAddOn, ...] = (istio_base.ADDON, istio_istiod.ADDON, istio_cni.ADDON, istio_ztunnel.ADDON)
+EKS_STACK: tuple[AddOn, ...] = (*MANAGED, *MESH, *CONTROLLERS)
 # The CloudWatch add-on is the Monitoring stack's: it waits for that stack's log groups.
 MONITORING: tuple[MonitoringAddOn, ...] = (
     monitoring_namespace.ADDON,
@@ -70,6 +77,7 @@ INVENTORY: tuple[AddOn, ...] = (
     cloudwatch_observability.ADDON,
     *CONTROLLERS,
     *(addon for addon in MONITORING if addon is not cloudwatch_observability.ADDON),
+    *MESH,
     *WORKLOADS,
 )
 

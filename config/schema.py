@@ -21,6 +21,7 @@ from config.data import CacheConfig, DatabaseConfig, EfsConfig
 from config.edge import EdgeConfig, WafConfig
 from config.eks import SPOT_APP_NODE_GROUP, EksConfig, NodeGroupConfig, SpotNodeGroupConfig, Taint
 from config.errors import Problem
+from config.mesh import MeshConfig
 from config.network import NetworkConfig
 from config.operations import BackupConfig, BackupRuleConfig, CicdConfig, MonitoringConfig
 from config.patterns import ACCOUNT, ACM_ARN_RE, K8S_NAME_RE, REGION
@@ -50,6 +51,7 @@ class AppConfig(Section):
     cicd: CicdConfig = Field(description="GitHub Actions OIDC and ECR.")
     tags: dict[str, str] = Field(default_factory=dict, description="Tags on every resource.")
     efs: EfsConfig = Field(default_factory=EfsConfig, description="The app tier's optional EFS file system.")
+    mesh: MeshConfig = Field(default_factory=MeshConfig, description="Istio ambient service mesh.")
     cost: CostConfig = Field(default_factory=CostConfig, description="Usage assumptions of `make cost`.")
 
     @check("region", "network.availability_zones")
@@ -107,6 +109,19 @@ class AppConfig(Section):
                 f"a name ending in {zone}, or an existing certificate in workloads.alb_certificate_arn",
             )
 
+    @check("mesh.namespaces", "workloads.namespace")
+    def _meshed_namespaces(self) -> Iterator[Problem]:
+        # The authorization declaration (k8s_charts/mesh_policy.py) covers the app namespace's workloads: a
+        # namespace it knows nothing of would get a default-deny policy and lose all its traffic.
+        known = (self.workloads.namespace,)
+        for namespace in self.mesh.namespaces:
+            if namespace not in known:
+                yield Problem(
+                    ("mesh", "namespaces"),
+                    f"{namespace!r} has no authorization declaration: its default-deny policy would cut all its traffic",
+                    ", ".join(known),
+                )
+
     @property
     def is_production(self) -> bool:
         return self.name == "prod"
@@ -136,6 +151,7 @@ __all__ = [
     "EfsConfig",
     "EksConfig",
     "ImageConfig",
+    "MeshConfig",
     "MonitoringConfig",
     "NetworkConfig",
     "NodeGroupConfig",

@@ -33,6 +33,7 @@ from fit.manifests import (
     probe_paths,
     workloads_selected,
 )
+from fit.reachability import edges, mismatches
 from names import K8sKeys, K8sNames
 
 # The keys RDS writes into a cluster's attached credentials secret (its JSON structure).
@@ -352,7 +353,24 @@ def storage_rule(layers_: Layers) -> list[Finding]:
     return findings
 
 
-RULES = (port_rule, metrics_rule, data_rule, storage_rule)
+def mesh_rule(layers_: Layers) -> list[Finding]:
+    """A workload port one layer (NetworkPolicy, Istio) admits a peer on while the other refuses it."""
+    if not layers_.meshed_namespaces:
+        return []
+    return [
+        Finding(
+            "mesh",
+            f"{edge.source} -> {edge.target}:{edge.port}",
+            "the NetworkPolicy admits it, the Istio policies refuse it"
+            if edge.network_policy
+            else "the Istio policies allow it, the NetworkPolicy refuses it",
+            "both layers from the one access declaration (k8s_charts/mesh_policy.py)",
+        )
+        for edge in mismatches(edges(layers_.objects, layers_.mesh_peers, set(layers_.meshed_namespaces)))
+    ]
+
+
+RULES = (port_rule, metrics_rule, data_rule, storage_rule, mesh_rule)
 
 
 def findings(layers_: Layers) -> list[Finding]:

@@ -81,7 +81,7 @@ def inventory_from_values(config: AppConfig, values: PlatformValues) -> tuple[Po
     ]
     components = [
         *(pod for pod in addon_pods if pod.source_kind == "addon" and pod.kind != "DaemonSet"),
-        *(pod for pod in addon_pods if pod.source_kind == "helm"),
+        *(pod for pod in addon_pods if pod.source_kind == "helm" and pod.kind != "DaemonSet"),
         *(pod for pod in addon_pods if pod.source_kind == "cdk8s"),
         web_workload(
             name=K8sNames.FRONTEND,

@@ -12,9 +12,11 @@ import cdk8s
 
 from addons import exporters, monitoring_namespace, prometheus, prometheus_adapter
 from config import AppConfig, ConfigError
+from fit.reachability import config_peers
 from k8s_charts import workloads as app
+from k8s_charts.mesh_policy import joins_mesh, mesh_access
 from k8s_charts.platform import AppSecretsChart, AppSecretsValues
-from names import K8sNames, NodeGroups
+from names import K8sNames, NodeGroups, Ports
 
 _PLACEHOLDER = "placeholder"
 
@@ -45,6 +47,9 @@ class Layers:
     node_volume_types: frozenset[str]
     zones: tuple[str, ...]
     kube_state_metrics_port: int = prometheus.KUBE_STATE_METRICS_PORT
+    # The mesh (fit/reachability.py): the meshed namespaces and the peers from outside them.
+    meshed_namespaces: tuple[str, ...] = ()
+    mesh_peers: tuple[Any, ...] = ()
 
     def of_kind(self, kind: str) -> list[Mapping[str, Any]]:
         return [o for o in self.objects if o.get("kind") == kind]
@@ -74,9 +79,13 @@ def render_objects(config: AppConfig) -> tuple[dict[str, Any], ...]:
             "exporters",
             namespace=config.workloads.namespace,
             placement=exporters.ExporterPlacement(node_labels=system),
+            mesh_access=mesh_access(config),
         ),
         monitoring_namespace.MonitoringNamespaceChart(
-            charts, "monitoring-namespace", kubernetes_version=config.eks.kubernetes_version
+            charts,
+            "monitoring-namespace",
+            kubernetes_version=config.eks.kubernetes_version,
+            prometheus_meshed=joins_mesh(config, config.workloads.namespace),
         ),
         AppSecretsChart(
             charts,
@@ -102,17 +111,14 @@ def layers(config: AppConfig, *, alb_to_node_ports: Iterable[int]) -> Layers:
     placement = monitoring_namespace.MonitoringPlacement(node_selector=system)
     return Layers(
         objects=render_objects(config),
-        prometheus_values=prometheus.prometheus_values(
-            app_namespace=config.workloads.namespace,
-            max_connections=config.database.max_connections,
-            topic_arn=_PLACEHOLDER,
-            region=config.region,
-            placement=placement,
-        ),
+        # The values the cluster gets (the mesh's scrape jobs and pod label included), topic as a placeholder.
+        prometheus_values=dict(prometheus.ADDON.pod_values(config=config)),
         adapter_values=prometheus_adapter.adapter_values(placement=placement),
         alb_to_node_ports=frozenset(alb_to_node_ports),
         node_volume_types=frozenset(group.volume_type for group in config.eks.node_groups),
         zones=tuple(config.network.availability_zones),
+        meshed_namespaces=tuple(n for n in config.mesh.namespaces if config.mesh.enabled),
+        mesh_peers=tuple(config_peers(config)),
     )
 
 
@@ -176,9 +182,12 @@ def policy_admits(
     ]
     if not policies:
         return None
+    # A meshed Prometheus reaches a meshed pod through HBONE whatever the inner port; the AuthorizationPolicies
+    # decide that port (fit/reachability.py holds the two layers to one another).
+    ports = {port, Ports.HBONE} if from_monitoring else {port}
     for policy in policies:
         for rule in policy.get("spec", {}).get("ingress", []):
-            if not any(int(p.get("port", -1)) == port for p in rule.get("ports", [])):
+            if not any(int(p.get("port", -1)) in ports for p in rule.get("ports", [])):
                 continue
             peers = rule.get("from", [])
             if not from_monitoring:

@@ -20,7 +20,7 @@ from cdk8s_plus_36 import k8s
 from constructs import Construct
 
 from k8s_charts.external_secrets import EXTERNAL_SECRETS_API, SECRET_STORE, SecretKey, aws_secret_store, external_secret
-from names import K8sKeys, K8sNames
+from names import K8sKeys, K8sNames, Mesh
 
 PSS_PROFILE = "restricted"
 __all__ = ["EXTERNAL_SECRETS_API", "AppNamespaceChart", "AppSecretsChart", "pod_security_labels"]
@@ -44,7 +44,10 @@ def pod_security_labels(profile: str, version: str) -> dict[str, str]:
 class AppNamespaceChart(cdk8s.Chart):
     """The application namespace, labelled for Pod Security Standards enforcement."""
 
-    def __init__(self, scope: Construct, id_: str, *, namespace: str, kubernetes_version: str) -> None:
+    def __init__(
+        self, scope: Construct, id_: str, *, namespace: str, kubernetes_version: str, ambient: bool = False
+    ) -> None:
+        """`ambient`: the namespace's pods join the Istio ambient mesh (no sidecar, so PSS restricted still holds)."""
         super().__init__(scope, id_, disable_resource_name_hashes=True)
         self.namespace_object = k8s.KubeNamespace(
             self,
@@ -56,6 +59,7 @@ class AppNamespaceChart(cdk8s.Chart):
                     # With IP targets, the ALB controller holds a rolling update until each new pod is
                     # healthy in its target group; without the gate an update can cause brief 5xx.
                     POD_READINESS_GATE_LABEL: "enabled",
+                    **({Mesh.DATAPLANE_MODE_LABEL: Mesh.AMBIENT} if ambient else {}),
                 },
             ),
         )

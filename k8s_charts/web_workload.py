@@ -230,7 +230,10 @@ class WebWorkload(Construct):
         max_unavailable: int = 1,
         image_pull_policy: str = "IfNotPresent",
         deployment_annotations: Mapping[str, str] | None = None,
+        ingress_rules: Sequence[k8s.NetworkPolicyIngressRule] | None = None,
     ) -> None:
+        """`ingress_rules`: the NetworkPolicy's rules as the mesh's access declaration renders them
+        (k8s_charts/mesh_policy.py), instead of `allowed_ingress`'s."""
         super().__init__(scope, id_)
         self.name = name
         self.service_name = service_name
@@ -405,6 +408,8 @@ class WebWorkload(Construct):
             spec=k8s.NetworkPolicySpec(
                 pod_selector=k8s.LabelSelector(match_labels=selector),
                 policy_types=["Ingress"],
-                ingress=[allowed.render() for allowed in allowed_ingress],
+                ingress=list(ingress_rules)
+                if ingress_rules is not None
+                else [allowed.render() for allowed in allowed_ingress],
             ),
         )

@@ -20,6 +20,8 @@ from constructs import Construct
 from config import AppConfig
 from config.schema import ImageConfig
 from config.sizing import ScalingRulesConfig, WorkloadSizing
+from k8s_charts import mesh_policy as mesh
+from k8s_charts.mesh_policy import joins_mesh
 from k8s_charts.web_workload import (
     AllowedIngress,
     Autoscaling,
@@ -137,6 +139,8 @@ class WorkloadsValues:
     alb_log_prefix: str = ALB_LOG_PREFIX
     # Secrets whose change restarts the backend (its environment is read once, at start).
     backend_reload_secrets: tuple[str, ...] = ()
+    # The mesh-wide mTLS mode when the namespace is meshed (mesh.namespaces), else None: no mesh objects.
+    mesh_mtls_mode: str | None = None
 
     @classmethod
     def from_config(
@@ -169,6 +173,7 @@ class WorkloadsValues:
             backend_reload_secrets=(K8sNames.DB_CREDENTIALS_SECRET, K8sNames.REDIS_CREDENTIALS_SECRET)
             if config.database.secret_rotation_days
             else (),
+            mesh_mtls_mode=config.mesh.mtls_mode if joins_mesh(config, config.workloads.namespace) else None,
             # The controller, not CloudFormation, owns the ALB; the tags say so and carry the cost tags.
             alb_tags={
                 **config.tags,
@@ -238,11 +243,20 @@ BACKEND_PODS_METRICS = (PodsMetric(name="http_requests_per_second", average_valu
 
 
 class WorkloadsChart(cdk8s.Chart):
-    """frontend + backend WebWorkloads and the `tech-lib-ingress` ALB Ingress, in the app namespace."""
+    """frontend + backend WebWorkloads and the `tech-lib-ingress` ALB Ingress, in the app namespace.
+
+    In a meshed namespace it also carries the mesh's policies for the namespace's workloads, rendered from the
+    same access declaration as the NetworkPolicies (k8s_charts/mesh_policy.py).
+    """
 
     def __init__(self, scope: Construct, id_: str, *, values: WorkloadsValues) -> None:
         super().__init__(scope, id_, namespace=values.namespace, disable_resource_name_hashes=True)
         self.values = values
+        self.access = (
+            mesh.access_declaration(namespace=values.namespace, alb_subnet_cidrs=values.alb_subnet_cidrs)
+            if values.mesh_mtls_mode is not None
+            else ()
+        )
 
         self.frontend = WebWorkload(
             self,
@@ -272,6 +286,7 @@ class WorkloadsChart(cdk8s.Chart):
             sysctls={"net.ipv4.ip_unprivileged_port_start": str(Ports.FRONTEND_HTTP)},
             # No scrape annotations: nothing in the pod serves metrics. The ALB and CloudFront alarms and
             # kube-state-metrics (restarts, readiness) watch it instead.
+            ingress_rules=self._mesh_rules(K8sNames.FRONTEND),
             # The seed's ALB health check is /health (the backend's); nginx serves the SPA at /.
             service_annotations={f"{ALB}/healthcheck-path": HealthPaths.FRONTEND_READINESS},
             checkov_skips=_checkov_skips(values.frontend_image),
@@ -304,11 +319,21 @@ class WorkloadsChart(cdk8s.Chart):
             ],
             writable_paths=[WritablePath("tmp", "/tmp")],
             pod_annotations=PROMETHEUS_ANNOTATIONS,
+            ingress_rules=self._mesh_rules(K8sNames.BACKEND),
             checkov_skips=_checkov_skips(values.backend_image, BACKEND_CHECKOV_SKIPS),
             deployment_annotations={RELOAD_SECRETS_ANNOTATION: ",".join(values.backend_reload_secrets)}
             if values.backend_reload_secrets
             else None,
         )
+        if values.mesh_mtls_mode is not None:
+            # ALLOW before the default deny, port exceptions before the mesh-wide STRICT: one apply never
+            # passes through a state that refuses the ALB or Prometheus.
+            self.mesh_policies = [
+                *mesh.authorization_policies(self, namespace=values.namespace, accesses=self.access),
+                *mesh.peer_authentications(
+                    self, namespace=values.namespace, accesses=self.access, mtls_mode=values.mesh_mtls_mode
+                ),
+            ]
 
         self.ingress = k8s.KubeIngress(
             self,
@@ -321,6 +346,12 @@ class WorkloadsChart(cdk8s.Chart):
                 rules=[self._rule(host) for host in values.hosts] if values.hosts else [self._rule(None)],
             ),
         )
+
+    def _mesh_rules(self, name: str) -> list[k8s.NetworkPolicyIngressRule] | None:
+        for access in self.access:
+            if access.name == name:
+                return mesh.network_policy_rules(access)
+        return None
 
     def _ingress_annotations(self) -> dict[str, str]:
         values = self.values

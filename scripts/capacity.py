@@ -12,6 +12,7 @@ from pathlib import Path
 from config import ConfigError, load_config
 from fit.capacity import capacity, check_capacity, inventory_table, table
 from fit.inventory import pod_inventory
+from fit.mesh_ingress import price_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         inventory = pod_inventory(config)
         print(f"capacity of {config.name} (fit/capacity.py):\n")
         print(table(capacity(config, inventory)))
+        if config.mesh.enabled:
+            print("\nthe ALB-facing ports under STRICT mTLS, priced (fit/mesh_ingress.py):\n")
+            print(price_table(config))
         if args.inventory:
             print(f"\npod inventory of {config.name} (fit/inventory.py):\n")
             print(inventory_table(inventory))

@@ -142,6 +142,9 @@ def raw_values_files(source: Path) -> dict[str, Any]:
 def key_in_defaults(path: Sequence[str], defaults: Mapping[str, Any]) -> tuple[bool, Any]:
     """Whether a values path exists in the raw values.yaml files (merge_values drops null defaults)."""
     tree: Any = defaults.get(".", {})
+    # Istio's charts keep every default under one key (Helm cannot otherwise tell a default from a user value).
+    if isinstance(tree, Mapping) and "_internal_defaults_do_not_set" in tree:
+        tree = {**tree, **tree["_internal_defaults_do_not_set"]}
     for key in path:
         if not isinstance(tree, Mapping) or key not in tree:
             # A subchart's own values.yaml answers for the keys under its name.

@@ -104,18 +104,31 @@ def _quantity_mib(value: Any) -> int:
 def rendered_pods(objects: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
     """(kind, name) -> replicas, summed container requests and node selector of each pod controller."""
     pods: dict[tuple[str, str], dict[str, Any]] = {}
+    objects = list(objects)
     for obj in objects:
         if obj.get("kind") not in POD_KINDS:
             continue
         pod = obj["spec"]["template"]["spec"]
         requests = [c.get("resources", {}).get("requests", {}) for c in pod.get("containers", [])]
         pods[(obj["kind"], obj["metadata"]["name"])] = {
-            "replicas": None if obj["kind"] == "DaemonSet" else obj["spec"].get("replicas", 1),
+            "replicas": None if obj["kind"] == "DaemonSet" else _replicas(obj, objects),
             "cpu_request_m": sum(_quantity_m(r["cpu"]) for r in requests if "cpu" in r),
             "memory_request_mib": sum(_quantity_mib(r["memory"]) for r in requests if "memory" in r),
             "node_selector": dict(pod.get("nodeSelector", {})),
         }
     return pods
+
+
+def _replicas(workload: Mapping[str, Any], objects: Sequence[Mapping[str, Any]]) -> int:
+    """The replicas a controller runs at rest: an HPA's minimum when one scales it (istiod), else spec.replicas."""
+    for hpa in objects:
+        target = (hpa.get("spec") or {}).get("scaleTargetRef") or {}
+        if hpa.get("kind") == "HorizontalPodAutoscaler" and (target.get("kind"), target.get("name")) == (
+            workload["kind"],
+            workload["metadata"]["name"],
+        ):
+            return int(hpa["spec"].get("minReplicas", 1))
+    return int(workload["spec"].get("replicas", 1))
 
 
 def compare_pods(

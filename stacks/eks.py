@@ -34,13 +34,15 @@ from addons.base import ClusterContext
 from config import AppConfig
 from config.kubernetes import SUPPORTED_VERSIONS, KubernetesVersionInfo
 from findings import nag_acknowledge, nag_acknowledge_inline_policy
+from k8s_charts.mesh_policy import joins_mesh
 from k8s_charts.platform import AppNamespaceChart
 from k8s_charts.storage import EfsStorageClassChart
-from names import NodeGroups
+from names import Mesh, NodeGroups
 from stacks.base import TechLibStack
 from stacks.common import allow_log_groups_to_use_key, log_retention
 from stacks.constructs.eks_addons import EksAddons
 from stacks.constructs.eks_controllers import PlatformControllers
+from stacks.constructs.eks_mesh import ServiceMesh
 from stacks.constructs.eks_node_group import ManagedNodeGroup, node_role
 from stacks.network import NetworkStack
 
@@ -171,6 +173,8 @@ class EksStack(TechLibStack):
             network.node_security_group,
             self.cluster.cluster_security_group,
         ]
+        # With the mesh, every node (Spot too) registers tainted until istio-cni runs on it (addons/istio_istiod.py).
+        startup_taints = (Mesh.STARTUP_TAINT,) if config.mesh.enabled else ()
         self.node_groups = {
             group.name: ManagedNodeGroup(
                 self,
@@ -182,6 +186,7 @@ class EksStack(TechLibStack):
                 subnets=network.app_subnets,
                 security_groups=node_security_groups,
                 launch_template_name=f"{config.resource_prefix}-{group.name}",
+                startup_taints=startup_taints,
             )
             for group in settings.node_groups
         }
@@ -199,11 +204,13 @@ class EksStack(TechLibStack):
                 security_groups=node_security_groups,
                 launch_template_name=f"{config.resource_prefix}-{NodeGroups.APP_SPOT}",
                 spot_instance_types=spot.instance_types,
+                startup_taints=startup_taints,
             )
         for group in self.node_groups.values():
             group.nodegroup.node.add_dependency(*self.addons.before_nodes)
             for addon in self.addons.after_nodes:
                 addon.node.add_dependency(group.nodegroup)
+        self.mesh = self._service_mesh(context)
 
         prerequisites: list[IDependable] = [
             *(group.nodegroup for group in self.node_groups.values()),
@@ -229,8 +236,12 @@ class EksStack(TechLibStack):
                 f"{config.resource_prefix}-namespace",
                 namespace=config.workloads.namespace,
                 kubernetes_version=settings.kubernetes_version,
+                ambient=joins_mesh(config, config.workloads.namespace),
             ),
         )
+        # The namespace joins the mesh only once ztunnel runs on every node.
+        if self.mesh.ready:
+            self.app_namespace.node.add_dependency(*self.mesh.ready)
         # The workloads' Services and Ingress need the load balancer controller's webhook serving, and
         # their secret sync the operator's CRDs. Nothing here reads the data tier: the app's ExternalSecrets,
         # ConfigMap and the operator's read grants live in WorkloadsStack, so this stack deploys side by
@@ -238,7 +249,27 @@ class EksStack(TechLibStack):
         self.platform_ready: list[Construct] = [
             self.controllers.alb_controller,
             self.controllers.external_secrets,
+            # The mesh's CRDs, istiod's validation and ztunnel before the app's policies (PeerAuthentication,
+            # AuthorizationPolicy) and pods.
+            *self.mesh.ready,
         ]
+
+    def _service_mesh(self, context: ClusterContext) -> ServiceMesh:
+        """Istio ambient after the node groups; the add-ons that need schedulable nodes after istio-cni."""
+        mesh = ServiceMesh(
+            self,
+            "Mesh",
+            context=context,
+            nodes=[
+                *(group.nodegroup for group in self.node_groups.values()),
+                *self.addons.before_nodes,
+            ],
+            after_nodes=self.addons.after_nodes,
+        )
+        for addon in self.addons.after_nodes:
+            if mesh.untainted:
+                addon.node.add_dependency(*mesh.untainted)
+        return mesh
 
     def _acknowledge_kubectl_handler(self) -> None:
         """cdk-nag and checkov findings on aws-cdk-lib's own kubectl/Helm handler and its provider framework."""

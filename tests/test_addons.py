@@ -24,7 +24,7 @@ def addon_modules() -> dict[str, AddOn]:
 
 
 def test_every_addon_module_is_installed_by_exactly_one_loop() -> None:
-    installed = [*registry.MANAGED, *registry.CONTROLLERS, *registry.MONITORING, *registry.WORKLOADS]
+    installed = [*registry.MANAGED, *registry.CONTROLLERS, *registry.MONITORING, *registry.MESH, *registry.WORKLOADS]
     assert sorted(map(id, installed)) == sorted(map(id, addon_modules().values()))
     assert len({addon.name for addon in installed}) == len(installed), "two add-ons share a name"
 

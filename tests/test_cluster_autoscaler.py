@@ -38,6 +38,8 @@ SEED_COMMAND = [
     "--scale-down-unneeded-time=10m",
     "--scale-down-utilization-threshold=0.5",
     "--skip-nodes-with-local-storage=false",
+    # Not the seed's: the mesh's startup taint (config mesh.enabled, on in prod), README "Service mesh".
+    "--startup-taint=cni.istio.io/not-ready",
     "--stderrthreshold=info",
     "--v=4",
 ]
@@ -58,6 +60,7 @@ def test_the_seeds_flags_are_the_charts_extra_args() -> None:
         "scale-down-unneeded-time": "10m",
         "scale-down-utilization-threshold": 0.5,
         "max-node-provision-time": "15m",
+        "startup-taint": "cni.istio.io/not-ready",
     }
 
 

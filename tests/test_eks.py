@@ -37,15 +37,20 @@ SEED_NODE_GROUPS = {
         "scaling": {"DesiredSize": 3, "MinSize": 2, "MaxSize": 10},
         "volume_gib": 30,
         "labels": {"node-type": "application"},
-        "taints": [{"Key": "app", "Value": "true", "Effect": "NO_SCHEDULE"}],
+        # The seed's taint, then the mesh's startup taint (istiod removes it once istio-cni runs on the node).
+        "taints": [
+            {"Key": "app", "Value": "true", "Effect": "NO_SCHEDULE"},
+            {"Key": "cni.istio.io/not-ready", "Value": "true", "Effect": "NO_SCHEDULE"},
+        ],
     },
     "system-nodes": {
-        # Deviation (README, capacity): the seed's t3.small holds 18 of the platform's 20 pods at max size.
+        # Deviation (README, capacity): the seed's t3.small holds 18 of the platform's 20 pods at max size; with
+        # the service mesh's istiod and two node agents per node, 2/3 t3.medium become 3/4.
         "instance_type": "t3.medium",
-        "scaling": {"DesiredSize": 2, "MinSize": 1, "MaxSize": 3},
+        "scaling": {"DesiredSize": 3, "MinSize": 1, "MaxSize": 4},
         "volume_gib": 20,
         "labels": {"node-type": "system"},
-        "taints": [],
+        "taints": [{"Key": "cni.istio.io/not-ready", "Value": "true", "Effect": "NO_SCHEDULE"}],
     },
 }
 
@@ -645,6 +650,8 @@ def test_platform_ready_is_the_alb_controller_and_the_operator(prod: Synthesized
     assert [c.node.path for c in eks.platform_ready] == [
         eks.controllers.alb_controller.node.path,
         eks.controllers.external_secrets.node.path,
+        # The mesh's data plane: the app's policies and pods come after ztunnel.
+        eks.mesh.installed["ztunnel"].release.node.path,
     ]
 
 
@@ -658,7 +665,7 @@ def test_applied_built_in_objects_validate_strictly(eks_json: dict[str, Any]) ->
 
 def test_each_applied_chart_is_below_the_lambda_payload_limit(eks_json: dict[str, Any]) -> None:
     payloads = manifest_payloads(eks_json)
-    assert len(payloads) == 5  # 4 Helm releases (with the autoscaler) + 1 cdk8s chart (the app namespace)
+    assert len(payloads) == 9  # 4 Helm releases (with the autoscaler), Istio's 4, 1 cdk8s chart (the app namespace)
     assert max(payloads.values()) < LAMBDA_PAYLOAD_LIMIT, payloads
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import kubernetes_validate
 import pytest
 from aws_cdk.assertions import Match, Template
 
@@ -16,6 +15,7 @@ from names import AwsNames
 from scripts.applied_manifests import applied_manifests, manifest_payloads
 from tests.conftest import Synthesized
 from tests.resources import Locator
+from tests.strict_validation import validation_errors
 from tests.test_prometheus_config import SEED_APISERVER_RELABEL, SEED_POD_RELABELS, SEED_RULES
 
 PAYLOAD_LIMIT = 256 * 1024
@@ -466,9 +466,18 @@ def test_prometheus_release_runs_every_design_scrape_job(prod: Synthesized) -> N
 
 def test_prometheus_release_carries_the_four_design_rules(prod: Synthesized) -> None:
     _, values, _ = _helm(prod.template_json(prod.built.monitoring), "prometheus")
-    (group,) = values["serverFiles"]["tech-lib.yml"]["groups"]
+    # The design's group, then the service mesh's (addons/istio_monitoring.py).
+    group, mesh = values["serverFiles"]["tech-lib.yml"]["groups"]
     assert group["name"] == "tech-lib-alerts"
     assert {rule["alert"]: {k: v for k, v in rule.items() if k != "alert"} for rule in group["rules"]} == SEED_RULES
+    assert mesh["name"] == "service-mesh"
+    assert [rule["alert"] for rule in mesh["rules"]] == ["IstiodUnavailable", "ZtunnelNotReady"]
+    assert mesh["rules"][0]["expr"] == 'absent(up{job="istiod"} == 1)'
+    assert "group_left (node) kube_pod_info" in mesh["rules"][1]["expr"]
+    jobs = {job["job_name"]: job for job in values["serverFiles"]["prometheus.yml"]["scrape_configs"]}
+    assert {"istiod", "ztunnel"} <= set(jobs)
+    # Prometheus' server joins the mesh as a client: its scrapes of the app travel over mTLS.
+    assert values["server"]["podLabels"] == {"istio.io/dataplane-mode": "ambient"}
 
 
 def test_alertmanager_publishes_to_the_alarm_topic(prod: Synthesized) -> None:
@@ -574,11 +583,8 @@ def test_grafana_admin_secret_sync_points_at_the_generated_secret(prod: Synthesi
 
 
 def test_monitoring_manifests_validate_strictly(prod: Synthesized) -> None:
-    version = f"{prod.config.eks.kubernetes_version}.0"
-    for obj in _manifests(prod).values():
-        if obj["apiVersion"].startswith("external-secrets.io/"):
-            continue
-        kubernetes_validate.validate(obj, version, strict=True)
+    objects = [o for o in _manifests(prod).values() if not o["apiVersion"].startswith("external-secrets.io/")]
+    assert validation_errors(objects, prod.config.eks.kubernetes_version) == []
 
 
 def test_every_applied_chart_fits_the_kubectl_handler_payload(prod: Synthesized) -> None:

@@ -62,7 +62,7 @@ def test_renovate_watches_every_pinned_helm_chart() -> None:
     (helm,) = [m for m in MANAGERS if m.get("depTypeTemplate") == "helm-release"]
     found = {(m["depName"], m["registryUrl"], m["currentValue"]) for m in matches(helm)}
     pinned = pinned_helm_releases()
-    assert len(pinned) == 8  # six platform releases, cluster-autoscaler and Reloader (addons/reloader.py)
+    assert len(pinned) == 12  # six platform charts, cluster-autoscaler, Reloader and the four of Istio
     assert found == pinned
 
 

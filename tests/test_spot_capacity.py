@@ -43,7 +43,14 @@ def test_spot_group_mixes_one_shape_of_types_on_spot_capacity(eks: dict[str, Any
 def test_spot_group_has_app_nodes_label_taint_and_subnets_and_scales_from_zero(eks: dict[str, Any]) -> None:
     spot, app = node_group(eks, NodeGroups.APP_SPOT), node_group(eks, NodeGroups.APP)
     assert spot["Labels"] == app["Labels"] == {"node-type": "application"}
-    assert spot["Taints"] == app["Taints"] == [{"Key": "app", "Value": "true", "Effect": "NO_SCHEDULE"}]
+    assert (
+        spot["Taints"]
+        == app["Taints"]
+        == [
+            {"Key": "app", "Value": "true", "Effect": "NO_SCHEDULE"},
+            {"Key": "cni.istio.io/not-ready", "Value": "true", "Effect": "NO_SCHEDULE"},
+        ]
+    )
     assert spot["Subnets"] == app["Subnets"]
     assert spot["ScalingConfig"] == {"MinSize": 0, "DesiredSize": 0, "MaxSize": 10}
     assert spot["Tags"]["k8s.io/cluster-autoscaler/enabled"] == "true"

@@ -28,6 +28,7 @@ from k8s_charts.workloads import (
 from names import AwsNames, HealthPaths, K8sNames, PathPatterns, Ports
 from scripts.render_manifests import render, render_assembly
 from tests.conftest import ROOT, Synthesized
+from tests.strict_validation import validation_errors
 
 Manifest = list[dict[str, Any]]
 
@@ -60,6 +61,12 @@ def dev_config() -> AppConfig:
 @pytest.fixture(scope="module")
 def prod_manifest(prod_config: AppConfig) -> Manifest:
     return render_chart(prod_config, certificate_arn=CERTIFICATE)
+
+
+@pytest.fixture(scope="module")
+def premesh_manifest() -> Manifest:
+    """prod with `mesh.enabled: false`: the NetworkPolicies as they were before the mesh."""
+    return render_chart(load_config("prod", overrides={"mesh": {"enabled": False}}), certificate_arn=CERTIFICATE)
 
 
 @pytest.fixture(scope="module")
@@ -509,7 +516,13 @@ def test_frontend_target_group_health_check_uses_the_frontends_own_path(prod_man
 
 
 def test_every_object_lives_in_the_app_namespace(prod_manifest: Manifest, prod_config: AppConfig) -> None:
-    assert {o["metadata"].get("namespace") for o in prod_manifest} == {prod_config.workloads.namespace}
+    # But the mesh-wide PeerAuthentication, which lives in the mesh's root namespace (k8s_charts/mesh_policy.py).
+    elsewhere = {
+        (o["kind"], o["metadata"]["namespace"], o["metadata"]["name"])
+        for o in prod_manifest
+        if o["metadata"].get("namespace") != prod_config.workloads.namespace
+    }
+    assert elsewhere == {("PeerAuthentication", "istio-system", "default")}
 
 
 def test_chart_does_not_create_the_namespace_secret_or_config_map(prod_manifest: Manifest) -> None:
@@ -532,6 +545,15 @@ def test_chart_holds_exactly_the_expected_objects(prod_manifest: Manifest) -> No
                 )
             ],
             ("Ingress", "tech-lib-ingress"),
+            # The mesh's policies, from the one access declaration (k8s_charts/mesh_policy.py).
+            *[
+                ("AuthorizationPolicy", f"{name}-allow")
+                for name in ("frontend", "backend", "postgres-exporter", "redis-exporter")
+            ],
+            ("AuthorizationPolicy", "default-deny"),
+            ("PeerAuthentication", "frontend-alb-ports"),
+            ("PeerAuthentication", "backend-alb-ports"),
+            ("PeerAuthentication", "default"),
         ]
     )
 
@@ -605,8 +627,8 @@ def test_frontend_may_bind_port_80_as_uid_1001_without_capabilities(prod_manifes
     ]
 
 
-def test_frontend_admits_only_the_alb_subnets_on_80(prod_manifest: Manifest, prod_config: AppConfig) -> None:
-    policy = find(prod_manifest, "NetworkPolicy", "frontend-ingress")["spec"]
+def test_frontend_admits_only_the_alb_subnets_on_80(premesh_manifest: Manifest, prod_config: AppConfig) -> None:
+    policy = find(premesh_manifest, "NetworkPolicy", "frontend-ingress")["spec"]
     assert policy["podSelector"] == {"matchLabels": {"app": "frontend"}}
     assert policy["policyTypes"] == ["Ingress"]
     assert policy["ingress"] == [
@@ -617,14 +639,46 @@ def test_frontend_admits_only_the_alb_subnets_on_80(prod_manifest: Manifest, pro
     ]
 
 
-def test_backend_admits_the_alb_on_8080_and_scrapes_on_9090(prod_manifest: Manifest, prod_config: AppConfig) -> None:
-    policy = find(prod_manifest, "NetworkPolicy", "backend-ingress")["spec"]
+def test_backend_admits_the_alb_on_8080_and_scrapes_on_9090(premesh_manifest: Manifest, prod_config: AppConfig) -> None:
+    policy = find(premesh_manifest, "NetworkPolicy", "backend-ingress")["spec"]
     assert policy["ingress"] == [
         {
             "from": [{"ipBlock": {"cidr": cidr}} for cidr in prod_config.network.public_subnet_cidrs],
             "ports": [{"protocol": "TCP", "port": 8080}],
         },
         {"from": [{"namespaceSelector": {}}], "ports": [{"protocol": "TCP", "port": 9090}]},
+    ]
+
+
+ALB_PEERS = [{"ipBlock": {"cidr": "10.0.1.0/24"}}, {"ipBlock": {"cidr": "10.0.2.0/24"}}]
+PROBES = [{"ipBlock": {"cidr": "169.254.7.127/32"}}]
+PROMETHEUS = [
+    {
+        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}},
+        "podSelector": {
+            "matchLabels": {"app.kubernetes.io/component": "server", "app.kubernetes.io/name": "prometheus"}
+        },
+    }
+]
+
+
+def test_meshed_frontend_admits_the_alb_on_80_and_the_probe_source(prod_manifest: Manifest) -> None:
+    policy = find(prod_manifest, "NetworkPolicy", "frontend-ingress")["spec"]
+    assert policy["ingress"] == [
+        {"from": ALB_PEERS, "ports": [{"protocol": "TCP", "port": 80}]},
+        {"from": PROBES, "ports": [{"protocol": "TCP", "port": 80}]},
+    ]
+
+
+def test_meshed_backend_admits_the_alb_on_8080_prometheus_on_hbone_and_the_probe_source(
+    prod_manifest: Manifest,
+) -> None:
+    policy = find(prod_manifest, "NetworkPolicy", "backend-ingress")["spec"]
+    assert policy["ingress"] == [
+        {"from": ALB_PEERS, "ports": [{"protocol": "TCP", "port": 8080}]},
+        # Prometheus is meshed: its scrapes of 9090 arrive through HBONE; the AuthorizationPolicy names the port.
+        {"from": PROMETHEUS, "ports": [{"protocol": "TCP", "port": 15008}]},
+        {"from": PROBES, "ports": [{"protocol": "TCP", "port": 8080}]},
     ]
 
 
@@ -682,14 +736,7 @@ def test_checkov_findings_kept_on_purpose_carry_their_reasons(prod_manifest: Man
 def test_every_object_validates_strictly_against_the_cluster_version(env: str) -> None:
     config = load_config(env)
     manifest = render_chart(config, certificate_arn=CERTIFICATE if env == "prod" else None)
-    version = f"{config.eks.kubernetes_version}.0"
-    errors = []
-    for obj in manifest:
-        try:
-            kubernetes_validate.validate(obj, version, strict=True)
-        except kubernetes_validate.ValidationError as error:
-            errors.append(f"{obj['kind']}/{obj['metadata']['name']}: {error.message}")
-    assert errors == []
+    assert validation_errors(manifest, config.eks.kubernetes_version) == []
 
 
 def test_strict_validation_catches_an_unknown_field(prod_manifest: Manifest, prod_config: AppConfig) -> None:
@@ -801,7 +848,7 @@ def test_make_manifests_renders_the_chart_with_placeholders_for_deploy_time_ids(
     ingress_annotations = find(documents, "Ingress", K8sNames.INGRESS)["metadata"]["annotations"]
     assert ingress_annotations[f"{ALB}/security-groups"] == "<tech-lib-alb-sg id>,<tech-lib-alb-http-sg id>"
     assert ingress_annotations[f"{ALB}/certificate-arn"] == "<certificate issued by TechLib-prod-Workloads>"
-    assert len(documents) == 13
+    assert len(documents) == 21  # 13 objects of the app, 8 of the mesh's policies
 
 
 def test_make_manifests_removes_a_previous_render(tmp_path: Path, dev_config: AppConfig) -> None:

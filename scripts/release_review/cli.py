@@ -24,6 +24,7 @@ from scripts.release_review import (
     cost_delta,
     impact,
     kubernetes,
+    mesh,
     policy,
     protections,
     protections_k8s,
@@ -79,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
     old_cluster, new_cluster = kubernetes.read_cluster(old), kubernetes.read_cluster(new)
     cluster = kubernetes.review(old_cluster, new_cluster)
     found += cluster.findings
+    found += mesh.mesh_findings(old_cluster, new_cluster, fail=fail_on_broadening)
     cost = cost_delta.review(old, new, base_stacks, assembly.stacks, config)
     found += cost.findings
     # Weakened protections (edge, TLS floors, supply chain, availability floors): fail prod, warn elsewhere.

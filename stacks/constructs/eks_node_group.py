@@ -107,12 +107,16 @@ class ManagedNodeGroup(Construct):
         security_groups: Sequence[ec2.ISecurityGroup],
         launch_template_name: str,
         spot_instance_types: Sequence[str] = (),
+        startup_taints: Sequence[str] = (),
     ) -> None:
         """`spot_instance_types`: run the group on Spot capacity across these interchangeable types.
 
         EKS then enables Capacity Rebalancing on the group's Auto Scaling group and, on a rebalance
         recommendation or interruption notice, launches a replacement and cordons and drains the node
         (the EKS User Guide, managed node groups' Spot capacity type): nothing here has to handle it.
+
+        `startup_taints`: NoSchedule taints the nodes register with and a controller removes once the node is
+        ready for pods (the mesh's `cni.istio.io/not-ready`); no workload tolerates them.
         """
         super().__init__(scope, id_)
         instance_type = ec2.InstanceType(group.instance_type)
@@ -159,7 +163,8 @@ class ManagedNodeGroup(Construct):
             taints=[
                 eks.TaintSpec(key=taint.key, value=taint.value, effect=_TAINT_EFFECTS[taint.effect])
                 for taint in group.taints
-            ],
+            ]
+            + [eks.TaintSpec(key=key, value="true", effect=eks.TaintEffect.NO_SCHEDULE) for key in startup_taints],
             node_role=role,
             subnets=subnets,
             launch_template_spec=eks.LaunchTemplateSpec(
