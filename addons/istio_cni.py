@@ -8,16 +8,10 @@ and the node takes other pods. Requests are the chart's (100m / 100Mi); the memo
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping, Sequence
 from typing import Any
 
-from constructs import Construct, IDependable
-
-from addons.base import ClusterContext, InstalledController, helm_release
-from addons.istio_release import NAMESPACE, mesh_enabled
-from addons.pods import PodComponent, PodResources, Toleration, component
-from config import AppConfig
+from addons.istio_release import NAMESPACE, NodeAgent
+from addons.pods import PodResources
 from k8s_charts.helm import HelmRelease
 from names import Mesh
 
@@ -31,56 +25,16 @@ RELEASE = HelmRelease(
 )
 REQUIRES = ("istiod",)
 RESOURCES = PodResources(cpu_request_m=100, memory_request_mib=100, memory_limit_mib=256)
-# The chart's default tolerations (values.yaml): every NoSchedule and NoExecute taint, CriticalAddonsOnly.
-CHART_TOLERATIONS = (
-    Toleration(key=None, operator="Exists", effect="NoSchedule"),
-    Toleration(key="CriticalAddonsOnly", operator="Exists"),
-    Toleration(key=None, operator="Exists", effect="NoExecute"),
-)
-
-
-# The chart's DaemonSet selects Linux nodes itself (its template, not a value).
-CHART_NODE_SELECTOR = {"kubernetes.io/os": "linux"}
 
 
 def values() -> dict[str, Any]:
     return {"profile": "ambient", "resources": RESOURCES.values()}
 
 
-class IstioCni:
-    name = RELEASE.release
-    requires = REQUIRES
-
-    def enabled(self, *, config: AppConfig) -> bool:
-        return mesh_enabled(config)
-
-    def pod_values(self, *, config: AppConfig) -> Mapping[str, Any]:
-        return values()
-
-    def pods(self, *, config: AppConfig, values: Mapping[str, Any]) -> tuple[PodComponent, ...]:
-        return (
-            dataclasses.replace(
-                component(
-                    name=Mesh.ISTIO_CNI,
-                    namespace=RELEASE.namespace,
-                    kind="DaemonSet",
-                    source=RELEASE.release,
-                    source_kind="helm",
-                    values=values,
-                    replicas_key=None,
-                    default_replicas=1,
-                    default_tolerations=CHART_TOLERATIONS,
-                ),
-                node_selector=CHART_NODE_SELECTOR,
-            ),
-        )
-
-    def install(
-        self, scope: Construct, *, context: ClusterContext, prerequisites: Sequence[IDependable]
-    ) -> InstalledController:
-        chart = helm_release(context.cluster, "IstioCni", RELEASE, values=values())
-        chart.node.add_dependency(*prerequisites)
-        return InstalledController(release=chart, role=None)
-
-
-ADDON = IstioCni()
+ADDON = NodeAgent(
+    release=RELEASE,
+    pod_name=Mesh.ISTIO_CNI,
+    construct_id="IstioCni",
+    requires=REQUIRES,
+    chart_values=values,
+)

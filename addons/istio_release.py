@@ -13,7 +13,16 @@ not pinned" for each until someone with network access adds the `digest` of its 
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from constructs import Construct, IDependable
+
+from addons.base import ClusterContext, InstalledController, helm_release
+from addons.pods import PodComponent, Toleration, component
 from config import AppConfig
+from k8s_charts.helm import HelmRelease
 from names import Mesh
 
 REPOSITORY = "https://istio-release.storage.googleapis.com/charts"
@@ -25,3 +34,61 @@ STARTUP_TAINT_TOLERATION = {"key": Mesh.STARTUP_TAINT, "operator": "Exists", "ef
 
 def mesh_enabled(config: AppConfig) -> bool:
     return config.mesh.enabled
+
+
+# The node agents' charts (cni, ztunnel): their DaemonSets select Linux nodes in the template (not a value),
+# and tolerate by default (values.yaml) every NoSchedule and NoExecute taint and CriticalAddonsOnly.
+CHART_NODE_SELECTOR = {"kubernetes.io/os": "linux"}
+CHART_TOLERATIONS = (
+    Toleration(key=None, operator="Exists", effect="NoSchedule"),
+    Toleration(key="CriticalAddonsOnly", operator="Exists"),
+    Toleration(key=None, operator="Exists", effect="NoExecute"),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class NodeAgent:
+    """A node agent of ambient mode (istio-cni, ztunnel): one Istio chart, one DaemonSet on every node, no AWS role."""
+
+    release: HelmRelease
+    # The DaemonSet's name (the inventory's entry) and the Helm release's construct id.
+    pod_name: str
+    construct_id: str
+    # The add-ons it is installed after (documentation of stacks/constructs/eks_mesh.py's order).
+    requires: tuple[str, ...]
+    chart_values: Callable[[], dict[str, Any]]
+
+    @property
+    def name(self) -> str:
+        return self.release.release
+
+    def enabled(self, *, config: AppConfig) -> bool:
+        return mesh_enabled(config)
+
+    def pod_values(self, *, config: AppConfig) -> Mapping[str, Any]:
+        return self.chart_values()
+
+    def pods(self, *, config: AppConfig, values: Mapping[str, Any]) -> tuple[PodComponent, ...]:
+        return (
+            dataclasses.replace(
+                component(
+                    name=self.pod_name,
+                    namespace=self.release.namespace,
+                    kind="DaemonSet",
+                    source=self.release.release,
+                    source_kind="helm",
+                    values=values,
+                    replicas_key=None,
+                    default_replicas=1,
+                    default_tolerations=CHART_TOLERATIONS,
+                ),
+                node_selector=CHART_NODE_SELECTOR,
+            ),
+        )
+
+    def install(
+        self, scope: Construct, *, context: ClusterContext, prerequisites: Sequence[IDependable]
+    ) -> InstalledController:
+        chart = helm_release(context.cluster, self.construct_id, self.release, values=self.chart_values())
+        chart.node.add_dependency(*prerequisites)
+        return InstalledController(release=chart, role=None)

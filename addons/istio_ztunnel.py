@@ -10,17 +10,10 @@ is installed after CoreDNS (stacks/constructs/eks_mesh.py).
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping, Sequence
 from typing import Any
 
-from constructs import Construct, IDependable
-
-from addons.base import ClusterContext, InstalledController, helm_release
-from addons.istio_cni import CHART_NODE_SELECTOR, CHART_TOLERATIONS
-from addons.istio_release import NAMESPACE, mesh_enabled
-from addons.pods import PodComponent, PodResources, component
-from config import AppConfig
+from addons.istio_release import NAMESPACE, NodeAgent
+from addons.pods import PodResources
 from k8s_charts.helm import HelmRelease
 from names import Mesh
 
@@ -40,40 +33,10 @@ def values() -> dict[str, Any]:
     return {"resources": RESOURCES.values()}
 
 
-class Ztunnel:
-    name = RELEASE.release
-    requires = REQUIRES
-
-    def enabled(self, *, config: AppConfig) -> bool:
-        return mesh_enabled(config)
-
-    def pod_values(self, *, config: AppConfig) -> Mapping[str, Any]:
-        return values()
-
-    def pods(self, *, config: AppConfig, values: Mapping[str, Any]) -> tuple[PodComponent, ...]:
-        return (
-            dataclasses.replace(
-                component(
-                    name=Mesh.ZTUNNEL,
-                    namespace=RELEASE.namespace,
-                    kind="DaemonSet",
-                    source=RELEASE.release,
-                    source_kind="helm",
-                    values=values,
-                    replicas_key=None,
-                    default_replicas=1,
-                    default_tolerations=CHART_TOLERATIONS,
-                ),
-                node_selector=CHART_NODE_SELECTOR,
-            ),
-        )
-
-    def install(
-        self, scope: Construct, *, context: ClusterContext, prerequisites: Sequence[IDependable]
-    ) -> InstalledController:
-        chart = helm_release(context.cluster, "Ztunnel", RELEASE, values=values())
-        chart.node.add_dependency(*prerequisites)
-        return InstalledController(release=chart, role=None)
-
-
-ADDON = Ztunnel()
+ADDON = NodeAgent(
+    release=RELEASE,
+    pod_name=Mesh.ZTUNNEL,
+    construct_id="Ztunnel",
+    requires=REQUIRES,
+    chart_values=values,
+)
