@@ -46,6 +46,15 @@ PLATFORM_API_VERSIONS = (
     "external-secrets.io/v1alpha1",
     "gateway.k8s.aws/v1beta1",
     "generators.external-secrets.io/v1alpha1",
+    # Istio base (the mesh): its CRDs' group versions.
+    "extensions.istio.io/v1alpha1",
+    "networking.istio.io/v1",
+    "networking.istio.io/v1alpha3",
+    "networking.istio.io/v1beta1",
+    "security.istio.io/v1",
+    "security.istio.io/v1beta1",
+    "telemetry.istio.io/v1",
+    "telemetry.istio.io/v1alpha1",
 )
 
 
